@@ -1,0 +1,1 @@
+"""GTM Planner: one joint go-to-market plan for the CRO and the CMO."""

@@ -1,0 +1,1 @@
+"""The plan model: pure Python, no Qt (STYLE.md)."""
