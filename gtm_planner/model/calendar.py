@@ -106,7 +106,9 @@ class FiscalCalendar:
         return np.asarray(counts == 3)
 
     def month_label(self, t: int) -> str:
-        return f"{MONTH_ABBREVIATIONS[int(self.calendar_month[t]) - 1]} {int(self.calendar_year[t])}"
+        return (
+            f"{MONTH_ABBREVIATIONS[int(self.calendar_month[t]) - 1]} {int(self.calendar_year[t])}"
+        )
 
     @cached_property
     def month_labels(self) -> tuple[str, ...]:

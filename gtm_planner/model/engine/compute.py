@@ -49,4 +49,3 @@ def compute_scenario(plan: Plan, inputs: ScenarioInputs) -> ScenarioResult:
         spend_by_category=spend_by_category,
         asp_blended=asp_blended,
     )
-

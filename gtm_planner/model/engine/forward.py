@@ -63,9 +63,7 @@ def forward_forecast(
         np.rint(inputs.lead_lag_months[:, m] + inputs.sales_cycle_months[:, m]), 1.0
     )
     in_window = np.arange(horizon)[None, :] < reach[:, None]
-    opening_value_by_close = np.where(
-        in_window, (inputs.opening_pipeline / reach)[:, None], 0.0
-    )
+    opening_value_by_close = np.where(in_window, (inputs.opening_pipeline / reach)[:, None], 0.0)
     opening_bookings = opening_value_by_close * inputs.win_rate[:, m, None]
 
     other = np.ones(inputs.source_mix.shape[1], dtype=bool)

@@ -134,7 +134,9 @@ def compute_kpis(
 
     # Quarters wholly inside the selection count for coverage and Magic Number.
     q_of_t = calendar.quarter_index
-    quarter_selected = np.bincount(q_of_t, weights=t_sel.astype(float), minlength=calendar.quarter_count)
+    quarter_selected = np.bincount(
+        q_of_t, weights=t_sel.astype(float), minlength=calendar.quarter_count
+    )
     quarters = (quarter_selected == np.bincount(q_of_t, minlength=calendar.quarter_count)) & (
         quarter_selected > 0
     )

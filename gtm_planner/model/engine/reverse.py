@@ -83,9 +83,7 @@ def reverse_waterfall(
         sqls_before_start=sqls_before,
         mqls_before_start=mqls_before,
         inquiries_before_start=inquiries_before,
-        demand_creation_before_start=spend(
-            inquiries_before[:, marketing][:, None]
-        )[:, 0],
+        demand_creation_before_start=spend(inquiries_before[:, marketing][:, None])[:, 0],
         marketing_pipeline_before_start=marketing_value_before,
         required_open_pipeline=open_at_quarter_start(value_by_close, cycle, calendar),
         quarter_target=target @ calendar.quarter_matrix(),

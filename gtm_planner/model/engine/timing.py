@@ -60,8 +60,10 @@ def ramp_fraction(ramp_months: FloatArray, horizon: int) -> FloatArray:
 def safe_divide(numerator: FloatArray, denominator: FloatArray | float) -> FloatArray:
     """Element-wise division that gives 0 where the denominator is 0."""
     num = np.asarray(numerator, dtype=np.float64)
-    den = np.broadcast_to(np.asarray(denominator, dtype=np.float64), np.broadcast_shapes(
-        num.shape, np.shape(denominator)))
+    den = np.broadcast_to(
+        np.asarray(denominator, dtype=np.float64),
+        np.broadcast_shapes(num.shape, np.shape(denominator)),
+    )
     out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
     np.divide(num, den, out=out, where=den != 0)
     return out
