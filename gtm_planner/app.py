@@ -1,0 +1,95 @@
+"""Composition root: builds the QApplication, the document and the window; routes the CLI.
+
+``gtm-planner [PLAN]`` opens the app (no argument: the bundled demo plan, created on first run
+in the user's data folder); ``gtm-planner SUBCOMMAND …`` runs headless (see ``cli.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gtm_planner import cli
+from gtm_planner.platform_check import display_problem
+
+DEMO_FILE_NAME = "Northwind Analytics demo.gtmplan"
+
+
+def demo_plan_path() -> Path:
+    """The demo plan in the user's data folder, written there on first use."""
+    from platformdirs import user_data_path
+
+    from gtm_planner.model.demo import build_demo_plan
+    from gtm_planner.model.persistence import create_plan_file
+
+    path = user_data_path("gtm-planner", appauthor=False) / DEMO_FILE_NAME
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_plan_file(path, build_demo_plan())
+    return path
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gtm-planner",
+        description="GTM Planner. Subcommands: " + ", ".join(cli.SUBCOMMANDS)
+        + " (gtm-planner COMMAND --help).",
+    )
+    parser.add_argument("plan", nargs="?", type=Path, help="a .gtmplan file (default: the demo)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="render the window offscreen-capable, save it as PNG and exit")
+    parser.add_argument("--size", default="1600x1000", metavar="WxH",
+                        help="window size for --screenshot (default 1600x1000)")
+    return parser  # fmt: skip
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = _gui_parser().parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        print(f"gtm-planner: --size {args.size!r}: give WIDTHxHEIGHT, e.g. 1600x1000",
+              file=sys.stderr)  # fmt: skip
+        return cli.EXIT_USAGE
+    problem = display_problem()
+    if problem:
+        print(f"gtm-planner: {problem}", file=sys.stderr)
+        return cli.EXIT_USER_ERROR
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gtm_planner.model.document import PlanDocument
+    from gtm_planner.model.persistence import PlanFileError, load_plan
+    from gtm_planner.ui.main_window import MainWindow
+    from gtm_planner.ui.screenshot import save_screenshot
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("GTM Planner")
+    app.setOrganizationName("GTM Planner")
+    try:
+        path = args.plan if args.plan is not None else demo_plan_path()
+        document = PlanDocument(load_plan(path), path=path)
+    except (PlanFileError, OSError) as exc:
+        message = str(exc) if isinstance(exc, PlanFileError) else f"{exc.filename}: {exc.strerror}"
+        print(f"gtm-planner: {message}", file=sys.stderr)
+        if args.screenshot is None:
+            QMessageBox.critical(None, "GTM Planner — cannot open the plan", message)
+        return cli.EXIT_USER_ERROR
+    window = MainWindow(document)
+    if args.screenshot is not None:
+        save_screenshot(window, args.screenshot, size=(width, height))
+        print(f"Saved {args.screenshot}")
+        return cli.EXIT_OK
+    window.resize(width, height)
+    window.show()
+    return app.exec()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in cli.SUBCOMMANDS:
+        return cli.main(arguments)
+    return run_gui(arguments)

@@ -1,0 +1,214 @@
+"""Headless subcommands (SPEC §7). No Qt is imported on this path.
+
+Exit codes: 0 ok, 1 a user error with a one-line reason, 2 bad usage (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from gtm_planner.model.engine import KPI_BY_KEY, compute_kpis, compute_scenario
+from gtm_planner.model.entities import Plan, PlanSettings, Region, Scenario
+from gtm_planner.model.exchange.tables import SUMMARY_KPIS
+from gtm_planner.model.formatting import format_value
+from gtm_planner.model.persistence import PlanFileError, create_plan_file, load_plan
+from gtm_planner.model.validation import validate_plan
+
+SUBCOMMANDS = ("new", "demo", "summary", "check")
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit code 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gtm-planner",
+        description="GTM Planner: one joint go-to-market plan for the CRO and the CMO.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser("new", help="create an empty plan file")
+    new.add_argument("path", type=Path, metavar="PATH")
+    new.add_argument("--name", default="New GTM plan")
+    new.add_argument("--currency", default="USD", help="ISO code, e.g. USD, EUR (default USD)")
+    new.add_argument("--start", default=None, help="first plan month as YYYY-MM (default: next January)")
+    new.add_argument("--months", type=int, default=12, help="horizon in months (default 12)")
+    new.add_argument("--fiscal-year-start", type=int, default=1, metavar="MONTH",
+                     help="calendar month 1-12 in which the fiscal year starts (default 1)")
+    new.add_argument("--region", action="append", default=None, metavar="NAME",
+                     help="a region (repeatable; default: one region 'Global')")
+    new.add_argument("--force", action="store_true", help="replace an existing file")
+
+    demo = sub.add_parser("demo", help="write the demo plan (or the large benchmark plan)")
+    demo.add_argument("path", type=Path, metavar="PATH")
+    demo.add_argument("--size", choices=("small", "large"), default="small")
+    demo.add_argument("--force", action="store_true", help="replace an existing file")
+
+    summary = sub.add_parser("summary", help="print the KPI table of each scenario")
+    summary.add_argument("plan", type=Path, metavar="PLAN")
+    summary.add_argument("--scenario", default=None, metavar="NAME")
+
+    check = sub.add_parser("check", help="check a plan file's integrity and inputs")
+    check.add_argument("plan", type=Path, metavar="PLAN")
+    return parser  # fmt: skip
+
+
+def _target_path(path: Path, force: bool) -> Path:
+    if path.suffix != ".gtmplan":
+        raise UserError(f"{path}: a plan file must end in .gtmplan")
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists (use --force to replace it)")
+    if not path.parent.exists():
+        raise UserError(f"{path.parent}: no such folder")
+    return path
+
+
+def _new_plan(args: argparse.Namespace) -> Plan:
+    from datetime import date
+
+    from gtm_planner.model.defaults import (
+        default_categories,
+        default_definitions,
+        default_sources,
+        empty_inputs,
+    )
+
+    if args.start is None:
+        year, month = date.today().year + 1, 1
+    else:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", args.start)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise UserError(f"--start {args.start!r}: give the first month as YYYY-MM, e.g. 2027-01")
+        year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= args.months <= 120:
+        raise UserError(f"--months {args.months}: the horizon must be 1 to 120 months")
+    if not 1 <= args.fiscal_year_start <= 12:
+        raise UserError(f"--fiscal-year-start {args.fiscal_year_start}: give a month 1 to 12")
+    if not re.fullmatch(r"[A-Z]{3}", args.currency):
+        raise UserError(f"--currency {args.currency!r}: give a three-letter ISO code, e.g. EUR")
+    names = args.region or ["Global"]
+    if len(set(names)) != len(names) or any(not n.strip() for n in names):
+        raise UserError("--region: region names must be non-empty and different")
+    settings = PlanSettings(args.name, args.currency, args.fiscal_year_start, year, month,
+                            args.months)  # fmt: skip
+    sources = default_sources()
+    inputs = empty_inputs(len(names), len(sources), 0, settings.calendar())
+    return Plan(
+        settings=settings,
+        regions=[Region(i + 1, n.strip()) for i, n in enumerate(names)],
+        sources=sources,
+        categories=default_categories(),
+        budget_lines=[],
+        scenarios=[Scenario(1, "Baseline", inputs, is_plan_of_record=True)],
+        definitions=default_definitions(),
+    )
+
+
+def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    path = _target_path(args.path, args.force)
+    plan = _new_plan(args)
+    create_plan_file(path, plan, replace=args.force)
+    print(f"Created {path}: {plan.settings.name}, {len(plan.regions)} region(s)", file=out)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from gtm_planner.model.demo import build_demo_plan, build_large_plan
+
+    path = _target_path(args.path, args.force)
+    plan = build_demo_plan() if args.size == "small" else build_large_plan()
+    create_plan_file(path, plan, replace=args.force)
+    print(
+        f"Wrote the {args.size} demo plan to {path}: {len(plan.regions)} regions, "
+        f"{len(plan.scenarios)} scenarios, {plan.settings.horizon_months} months",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _scenarios(plan: Plan, name: str | None) -> list[Scenario]:
+    if name is None:
+        return list(plan.scenarios)
+    try:
+        return [plan.scenario(name)]
+    except KeyError as exc:
+        raise UserError(str(exc.args[0])) from None
+
+
+def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
+    """KPIs as rows and scenarios as columns, for a terminal."""
+    currency = plan.settings.currency
+    calendar = plan.calendar()
+    headers = [
+        s.name + (" (plan of record)" if s.is_plan_of_record else "") for s in scenarios
+    ]
+    rows: list[list[str]] = []
+    values = []
+    for s in scenarios:
+        kpis = compute_kpis(plan, s.inputs, compute_scenario(plan, s.inputs))
+        values.append(kpis)
+    for key in SUMMARY_KPIS:
+        definition = KPI_BY_KEY[key]
+        rows.append(
+            [definition.label]
+            + [format_value(v[key].value, definition.unit, currency) for v in values]
+        )
+    label_width = max(len(r[0]) for r in rows)
+    widths = [max(len(h), *(len(r[i + 1]) for r in rows)) for i, h in enumerate(headers)]
+    first, last = calendar.month_labels[0], calendar.month_labels[-1]
+    lines = [f"{plan.settings.name} — {currency}, {first} – {last}", ""]
+    lines.append("  ".join([" " * label_width, *(h.rjust(w) for h, w in zip(headers, widths, strict=True))]))
+    lines.append("  ".join(["-" * label_width, *("-" * w for w in widths)]))
+    for r in rows:
+        lines.append("  ".join([r[0].ljust(label_width), *(c.rjust(w) for c, w in zip(r[1:], widths, strict=True))]))
+    return "\n".join(lines)
+
+
+def _cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
+    plan = load_plan(args.plan)
+    print(render_summary(plan, _scenarios(plan, args.scenario)), file=out)
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    plan = load_plan(args.plan)  # the loader runs the file's integrity check
+    problems = validate_plan(plan)
+    if problems:
+        for p in problems:
+            print(str(p), file=out)
+        raise UserError(f"{args.plan}: {len(problems)} problem(s) in the plan's inputs")
+    print(
+        f"{args.plan}: OK — integrity check passed; {len(plan.scenarios)} scenarios, "
+        f"{len(plan.regions)} regions, {len(plan.budget_lines)} budget lines",
+        file=out,
+    )
+    return EXIT_OK
+
+
+COMMANDS = {"new": _cmd_new, "demo": _cmd_demo, "summary": _cmd_summary, "check": _cmd_check}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 with usage on bad usage
+    stream = sys.stdout if out is None else out
+    try:
+        return COMMANDS[args.command](args, stream)
+    except (UserError, PlanFileError) as exc:
+        print(f"gtm-planner {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"gtm-planner {args.command}: {where}{reason}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The one error a plan file can raise at a user: what is wrong, with which file, what to do."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+
+class PlanFileProblem(StrEnum):
+    """What kind of problem it is, so the UI and the CLI can react without parsing text."""
+
+    MISSING = "missing"
+    NOT_A_PLAN = "not_a_plan"
+    TRUNCATED = "truncated"
+    DAMAGED = "damaged"
+    NEWER_SCHEMA = "newer_schema"
+    MIGRATION_FAILED = "migration_failed"
+    INVALID_PLAN = "invalid_plan"
+    UNREADABLE = "unreadable"
+    SAVE_FAILED = "save_failed"
+
+
+class PlanFileError(Exception):
+    """A plan file cannot be opened or saved; ``str(err)`` is a sentence for the user."""
+
+    def __init__(self, message: str, problem: PlanFileProblem, location: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.location = location
+
+
+def display_name(location: str | Path) -> str:
+    """How a file or database is named in messages: «name.gtmplan» or the URL without password."""
+    text = str(location)
+    if "://" in text:
+        scheme, _, rest = text.partition("://")
+        if "@" in rest:
+            rest = rest.rsplit("@", 1)[1]
+        return f"«{scheme}://{rest}»"
+    return f"«{Path(text).name}»"

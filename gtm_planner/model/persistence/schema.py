@@ -1,0 +1,277 @@
+"""The plan file's tables (SQLAlchemy Core), the same for SQLite files and PostgreSQL databases.
+
+Dimensions keep their stable integer ids and a ``position`` for their order in the plan. A
+scenario's inputs are stored normalised: one row per (scenario, region[, source | year | month])
+and, for the budget, one row per non-zero cell. Which ``ScenarioInputs`` array lands in which
+table is decided once here, by walking the dataclass fields.
+
+Floats are ``Double`` columns and round-trip bit for bit, with two exceptions the databases
+impose: NaN is stored as NULL (read back as NaN) and -0.0 comes back as 0.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Double,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from gtm_planner.model.entities import ARRAY_FIELDS, ScenarioInputs
+
+APPLICATION_NAME = "gtm-planner"
+
+# ScenarioInputs arrays that are (R, S): one row per region and source in ``funnel``.
+PER_SOURCE_FIELDS: tuple[str, ...] = (
+    "source_mix",
+    "asp",
+    "win_rate",
+    "sql_to_opp",
+    "mql_to_sql",
+    "inquiry_to_mql",
+    "sales_cycle_months",
+    "lead_lag_months",
+)
+# Arrays with a table of their own: annual_target (R, Y), seasonality (R, 12),
+# ae_hires (R, T) and budget (L, R, T).
+OWN_TABLE_FIELDS: tuple[str, ...] = ("annual_target", "seasonality", "ae_hires", "budget")
+# Every other array is (R,): one column each in ``region_inputs``.
+PER_REGION_FIELDS: tuple[str, ...] = tuple(
+    name for name in ARRAY_FIELDS if name not in PER_SOURCE_FIELDS + OWN_TABLE_FIELDS
+)
+SCALAR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(ScenarioInputs) if f.name not in ARRAY_FIELDS
+)
+assert set(PER_SOURCE_FIELDS + OWN_TABLE_FIELDS) <= set(ARRAY_FIELDS), "stale field names"
+assert SCALAR_FIELDS == ("gross_margin",), "a new scalar input needs a column in scenarios"
+
+metadata = MetaData()
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=False)
+
+
+def _position() -> Column[int]:
+    return Column("position", Integer, nullable=False)
+
+
+def _ref(name: str, target: str) -> Column[int]:
+    return Column(name, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+
+
+plan_meta = Table(
+    "plan_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+plan_settings = Table(
+    "plan_settings",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("fiscal_year_start_month", Integer, nullable=False),
+    Column("start_year", Integer, nullable=False),
+    Column("start_month", Integer, nullable=False),
+    Column("horizon_months", Integer, nullable=False),
+)
+
+regions = Table("regions", metadata, _id(), _position(), Column("name", Text, nullable=False))
+
+sources = Table(
+    "sources",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("function", String(16), nullable=False),
+    Column("drives_inquiries", Boolean, nullable=False),
+)
+
+budget_lines = Table(
+    "budget_lines",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("category", ForeignKey("categories.key"), nullable=False),
+    Column("function", String(16), nullable=False),
+)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False, unique=True),
+    Column("is_plan_of_record", Boolean, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("gross_margin", Double),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("region_id", "regions.id"),
+    Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
+    Column("amount", Double),
+)
+
+seasonality = Table(
+    "seasonality",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("region_id", "regions.id"),
+    Column("fiscal_month", Integer, primary_key=True, autoincrement=False),
+    Column("weight", Double),
+)
+
+funnel = Table(
+    "funnel",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("region_id", "regions.id"),
+    _ref("source_id", "sources.id"),
+    *(Column(name, Double) for name in PER_SOURCE_FIELDS),
+)
+
+region_inputs = Table(
+    "region_inputs",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("region_id", "regions.id"),
+    *(Column(name, Double) for name in PER_REGION_FIELDS),
+)
+
+# Sparse: only months with hires are stored.
+ae_hires = Table(
+    "ae_hires",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("region_id", "regions.id"),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    Column("hires", Double),
+)
+
+# Sparse: only non-zero cells are stored. The largest table by far (360k rows in a large plan).
+budget_cells = Table(
+    "budget_cells",
+    metadata,
+    _ref("scenario_id", "scenarios.id"),
+    _ref("line_id", "budget_lines.id"),
+    _ref("region_id", "regions.id"),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    Column("amount", Double),
+    sqlite_with_rowid=False,
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("metric", Text, nullable=False),
+    Column("owner", String(16), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("value", Double),
+)
+
+sla_lines = Table(
+    "sla_lines",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("commitment", Text, nullable=False),
+    Column("owner", String(16), nullable=False),
+    Column("value", Double),
+    Column("unit", Text, nullable=False),
+)
+
+definitions = Table(
+    "definitions",
+    metadata,
+    _id(),
+    _position(),
+    Column("term", Text, nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("owner", String(16), nullable=False),
+)
+
+# Immutable: written once, never rewritten. Inputs are a compressed NumPy archive (dtype and
+# shape included); outputs are JSON.
+snapshots = Table(
+    "snapshots",
+    metadata,
+    _id(),
+    _position(),
+    Column("name", Text, nullable=False),
+    Column("scenario_name", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("inputs", LargeBinary, nullable=False),
+    Column("outputs", Text, nullable=False),
+)
+
+# Append-only.
+change_log = Table(
+    "change_log",
+    metadata,
+    _id(),
+    Column("at", String(40), nullable=False),
+    Column("user", Text, nullable=False),
+    Column("scenario", Text, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("old_value", Text, nullable=False),
+    Column("new_value", Text, nullable=False),
+)
+
+# Per-scenario input tables, parents before children is irrelevant here: none refer to another.
+SCENARIO_INPUT_TABLES: tuple[Table, ...] = (
+    targets,
+    seasonality,
+    funnel,
+    region_inputs,
+    ae_hires,
+    budget_cells,
+)
+
+
+def schema_fingerprint() -> str:
+    """A short hash of every table, column, type, key and nullability.
+
+    A test pins it per schema version, so a change to the tables (for example a new field in
+    ``ScenarioInputs``) cannot ship without a new schema version and a migration step.
+    """
+    parts: list[str] = []
+    for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        for column in table.columns:
+            refs = ",".join(sorted(fk.target_fullname for fk in column.foreign_keys))
+            parts.append(
+                f"{table.name}.{column.name}:{column.type!r}:{column.primary_key}:"
+                f"{column.nullable}:{column.unique}:{refs}"
+            )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
