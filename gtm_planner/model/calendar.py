@@ -76,7 +76,7 @@ class FiscalCalendar:
     def quarter_index(self) -> npt.NDArray[np.int64]:
         """Index of each plan month's fiscal quarter, counted from the first quarter touched."""
         absolute = self.fiscal_year * 4 + self.fiscal_month // 3
-        return (absolute - absolute[0]).astype(np.int64)
+        return np.asarray(absolute - absolute[0], dtype=np.int64)
 
     @property
     def quarter_count(self) -> int:

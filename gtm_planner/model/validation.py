@@ -132,14 +132,16 @@ def _where(plan: Plan, field: str, index: tuple[int, ...]) -> str:
     return " / ".join(parts)
 
 
-def validate_inputs(plan: Plan, name: str, inputs: ScenarioInputs, limit: int = 50) -> list[Problem]:
+def validate_inputs(
+    plan: Plan, name: str, inputs: ScenarioInputs, limit: int = 50
+) -> list[Problem]:
     """Every value outside its rule, then the cross-field checks; at most ``limit`` problems."""
     problems: list[Problem] = []
     for rule in FIELD_RULES:
         values = getattr(inputs, rule.name)
         for index in np.argwhere(rule.bad(values))[:limit]:
             idx = tuple(int(i) for i in index)
-            value = values[idx]
+            value = float(values[idx])
             where = f"{rule.label} ({_where(plan, rule.name, idx)})"
             problems.append(Problem(name, where, f"{value!r} is not {rule.allowed()}"))
     if not 0 < inputs.gross_margin <= 1:
@@ -153,6 +155,16 @@ def validate_inputs(plan: Plan, name: str, inputs: ScenarioInputs, limit: int = 
                 name,
                 f"Source mix ({plan.regions[int(r)].name})",
                 f"shares add up to {mix_sum[r]:.2%}; they must add up to 100%",
+            )
+        )
+    curved = (inputs.elasticity != 1.0) & (inputs.reference_spend <= 0)
+    for r in np.flatnonzero(curved):
+        problems.append(
+            Problem(
+                name,
+                f"Reference spend ({plan.regions[int(r)].name})",
+                "with an elasticity other than 1, give the monthly spend at which the cost "
+                "per inquiry was measured (above 0)",
             )
         )
     seasonality_sum = inputs.seasonality.sum(axis=1)

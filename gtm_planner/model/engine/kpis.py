@@ -132,21 +132,19 @@ def compute_kpis(
     mqls = total(fwd.mqls)
     capacity = total(result.capacity.capacity)
 
-    # Quarters wholly inside the selection count for coverage and Magic Number.
+    # Whole fiscal quarters inside the selection count for coverage and Magic Number.
     q_of_t = calendar.quarter_index
     quarter_selected = np.bincount(
         q_of_t, weights=t_sel.astype(float), minlength=calendar.quarter_count
     )
-    quarters = (quarter_selected == np.bincount(q_of_t, minlength=calendar.quarter_count)) & (
-        quarter_selected > 0
-    )
+    quarters = (quarter_selected == 3) & calendar.quarter_is_whole
     quarter_target = float(rev.quarter_target[r_sel][:, quarters].sum())
     open_pipeline = float(fwd.open_pipeline[r_sel][:, quarters].sum())
     required_pipeline = float(rev.required_open_pipeline[r_sel][:, quarters].sum())
     q_matrix = calendar.quarter_matrix()
     bookings_q = fwd.forecast[r_sel].sum(axis=0) @ q_matrix
     spend_q = result.total_spend[r_sel].sum(axis=0) @ q_matrix
-    with_prior = quarters.copy()
+    with_prior = quarters & np.roll(calendar.quarter_is_whole, 1)
     with_prior[0] = False
     magic = _ratio(
         float(bookings_q[with_prior].sum()), float(spend_q[np.roll(with_prior, -1)].sum())

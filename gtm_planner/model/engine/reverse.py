@@ -63,6 +63,12 @@ def reverse_waterfall(
             inq, inputs.cost_per_inquiry, inputs.reference_spend, inputs.elasticity
         )
 
+    # Each pre-start lead month is bought on its own (diminishing returns act per month):
+    # the close months before lead-to-close map one-to-one onto the pre-start lead months.
+    months = np.arange(calendar.horizon_months)
+    pre_start = months[None, :] < np.rint(lead_to_close[:, marketing])[:, None]
+    inquiries_before_by_lead_month = np.where(pre_start, inquiries_by_close[:, marketing, :], 0.0)
+
     value_by_close = opps_by_close * asp
     _, marketing_value_before = shift_earlier(
         value_by_close[:, marketing, :], lead_to_close[:, marketing]
@@ -83,7 +89,7 @@ def reverse_waterfall(
         sqls_before_start=sqls_before,
         mqls_before_start=mqls_before,
         inquiries_before_start=inquiries_before,
-        demand_creation_before_start=spend(inquiries_before[:, marketing][:, None])[:, 0],
+        demand_creation_before_start=spend(inquiries_before_by_lead_month).sum(axis=1),
         marketing_pipeline_before_start=marketing_value_before,
         required_open_pipeline=open_at_quarter_start(value_by_close, cycle, calendar),
         quarter_target=target @ calendar.quarter_matrix(),

@@ -1,7 +1,7 @@
 """Plans for the engine tests: a small hand-made plan builder and a random-plan generator.
 
-A uniquely named module (not ``helpers.py``) so pytest's default rootdir-based import puts it
-on ``sys.path`` next to the test files without clashing with other test folders.
+Imported by its full name, ``tests.model.engine.engine_test_plans``: ``tests`` is a package,
+so pytest puts the project root on ``sys.path`` and mypy names this module the same way.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def random_plan(
     *,
     regions: int | None = None,
     horizon: int | None = None,
+    line_categories: tuple[str, ...] | None = None,
     elasticity_one_share: float = 0.3,
 ) -> tuple[Plan, ScenarioInputs]:
     """A random but valid plan: the dimensions, calendar, funnel, capacity and budget vary."""
@@ -83,6 +84,8 @@ def random_plan(
     line_keys = [keys[int(rng.integers(0, len(keys)))] for _ in range(l_count)]
     if rng.random() < 0.85 and "demand_creation" not in line_keys:
         line_keys[int(rng.integers(0, l_count))] = "demand_creation"
+    if line_categories is not None:
+        line_keys, l_count = list(line_categories), len(line_categories)
     plan, inputs = make_plan(
         regions=r_count,
         source_kinds=kinds,

@@ -88,7 +88,7 @@ def inquiries_bought(spend: float, cost_per_inquiry: float, s0: float, e: float)
         return spend / cost_per_inquiry
     if s0 <= 0:
         raise ValueError("a reference spend is needed when the elasticity is not 1")
-    return (s0 / cost_per_inquiry) * (spend / s0) ** e
+    return float((s0 / cost_per_inquiry) * (spend / s0) ** e)
 
 
 def spend_needed(inquiries: float, cost_per_inquiry: float, s0: float, e: float) -> float:
@@ -97,7 +97,7 @@ def spend_needed(inquiries: float, cost_per_inquiry: float, s0: float, e: float)
         return inquiries * cost_per_inquiry
     if s0 <= 0:
         raise ValueError("a reference spend is needed when the elasticity is not 1")
-    return s0 * (inquiries * cost_per_inquiry / s0) ** (1.0 / e)
+    return float(s0 * (inquiries * cost_per_inquiry / s0) ** (1.0 / e))
 
 
 def monthly_target(inputs: ScenarioInputs, months: PlanMonths) -> Grid:
@@ -124,6 +124,11 @@ def compute_reference(plan: Plan, inputs: ScenarioInputs) -> dict[str, FloatArra
 
     def put(key: str, value: object) -> None:
         out[key] = np.array(value, dtype=np.float64)
+
+    all_sources = range(sources)
+
+    def win_rate(r: int, s: int) -> float:
+        return float(inputs.win_rate[r, s])
 
     def cycle(r: int, s: int) -> int:
         return round(float(inputs.sales_cycle_months[r, s]))
@@ -300,9 +305,9 @@ def compute_reference(plan: Plan, inputs: ScenarioInputs) -> dict[str, FloatArra
         total_deals = sum(sum(won[r][s]) for s in range(sources))
         if total_deals > 0:
             blended[r] = total_bookings / total_deals
-        else:
-            blended[r] = sum(float(inputs.asp[r, s] * inputs.source_mix[r, s]) for s in
-                             range(sources))  # fmt: skip
+        else:  # no deals: the mix-weighted deal size
+            mix_weighted = (inputs.asp[r, s] * inputs.source_mix[r, s] for s in all_sources)
+            blended[r] = sum(float(x) for x in mix_weighted)
     put("asp_blended", blended)
 
     # ---- Forward model (SPEC §3.3) -----------------------------------------------------------
@@ -353,8 +358,10 @@ def compute_reference(plan: Plan, inputs: ScenarioInputs) -> dict[str, FloatArra
 
     def cap(marketing_bookings: Grid) -> tuple[Grid, Grid, Grid]:
         """Uncapped bookings, the forecast after the quarterly cap, and the share kept."""
-        uncapped, capped, kept = _grid(regions, horizon), _grid(regions, horizon), _grid(
-            regions, horizon
+        uncapped, capped, kept = (
+            _grid(regions, horizon),
+            _grid(regions, horizon),
+            _grid(regions, horizon),
         )
         for r in range(regions):
             for q_months in months.quarter_months:
@@ -397,8 +404,7 @@ def compute_reference(plan: Plan, inputs: ScenarioInputs) -> dict[str, FloatArra
                 open_pipeline[r][q] += opening_value[r][t]
                 for s in range(sources):
                     if s != m and t - cycle(r, s) < first:
-                        value = _ratio_or_zero(target_by_source[r][s][t], float(
-                            inputs.win_rate[r, s]))  # fmt: skip
+                        value = _ratio_or_zero(target_by_source[r][s][t], win_rate(r, s))
                         open_pipeline[r][q] += value
         for created in range(horizon):
             closed = created + cycle(r, m)

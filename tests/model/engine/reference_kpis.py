@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from gtm_planner.model.entities import Plan, ScenarioInputs, SourceKind
-from reference_engine import FloatArray, plan_months
+from tests.model.engine.reference_engine import FloatArray, plan_months
 
 
 def _ratio(numerator: float, denominator: float) -> float:
