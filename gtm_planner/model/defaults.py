@@ -73,10 +73,10 @@ def empty_inputs(
     years = len(calendar.fiscal_years)
     horizon = calendar.horizon_months
 
-    def per_region(value: float) -> np.ndarray:  # type: ignore[type-arg]
+    def per_region(value: float) -> np.ndarray:
         return np.full(regions, value, dtype=np.float64)
 
-    def per_source(value: float) -> np.ndarray:  # type: ignore[type-arg]
+    def per_source(value: float) -> np.ndarray:
         return np.full((regions, sources), value, dtype=np.float64)
 
     mix = np.zeros((regions, sources))

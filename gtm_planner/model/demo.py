@@ -8,6 +8,7 @@ ranges: win rates 20–30%, inquiry → MQL 10–25%, required coverage 3–5x.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,7 +95,7 @@ def _settings(name: str, horizon: int) -> PlanSettings:
     )
 
 
-def _seasonality() -> np.ndarray:  # type: ignore[type-arg]
+def _seasonality() -> np.ndarray:
     return np.repeat(np.array(_QUARTER_WEIGHTS) / 3.0, 3)
 
 
@@ -106,10 +107,10 @@ def _baseline_inputs(
     growth = 1.25 ** np.arange(years)  # later fiscal years grow 25% a year
     funnel = np.array(_SOURCE_FUNNEL)
 
-    def per_region(values: list[float]) -> np.ndarray:  # type: ignore[type-arg]
+    def per_region(values: Sequence[float]) -> np.ndarray:
         return np.array(values, dtype=np.float64)
 
-    def per_source(column: int) -> np.ndarray:  # type: ignore[type-arg]
+    def per_source(column: int) -> np.ndarray:
         return np.tile(funnel[:, column], (regions, 1)).astype(np.float64)
 
     hires = np.zeros((regions, horizon))
@@ -121,7 +122,7 @@ def _baseline_inputs(
     inputs = ScenarioInputs(
         annual_target=per_region([p.annual_target for p in profiles])[:, None] * growth,
         seasonality=np.tile(_seasonality(), (regions, 1)),
-        source_mix=per_region([list(p.mix) for p in profiles]),  # type: ignore[list-item]
+        source_mix=np.array([p.mix for p in profiles], dtype=np.float64),
         asp=per_region([p.asp for p in profiles])[:, None] * per_source(4),
         win_rate=per_source(0),
         sql_to_opp=per_source(1),

@@ -43,7 +43,7 @@ class FieldRule:
             Kind.ELASTICITY: "a number above 0 and at most 1.5 (1 = linear)",
         }[self.kind]
 
-    def bad(self, values: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    def bad(self, values: np.ndarray) -> np.ndarray:
         """Boolean mask of the values this rule refuses."""
         v = np.asarray(values, dtype=np.float64)
         bad = ~np.isfinite(v)

@@ -59,7 +59,7 @@ KPI_CATALOGUE: tuple[KpiDefinition, ...] = (
     _d("gap", "Gap to target", Unit.MONEY, "bookings target − forecast bookings"),
     _d("pipeline_coverage", "Start-of-quarter coverage", Unit.RATIO,
        "pipeline open at each quarter's start and due to close in it ÷ that quarter's target "
-       "(whole quarters in the selection, summed)"),
+       "(whole fiscal quarters in the selection, summed)"),
     _d("required_coverage", "Required coverage", Unit.RATIO,
        "the same ratio for the pipeline the target needs; = 1 ÷ win rate when the sales cycle "
        "is a quarter or longer"),
@@ -80,8 +80,8 @@ KPI_CATALOGUE: tuple[KpiDefinition, ...] = (
        "marketing spend ÷ S&M budget"),
     _d("gtm_efficiency", "GTM efficiency", Unit.RATIO, "forecast new bookings ÷ S&M spend"),
     _d("magic_number", "Magic Number", Unit.RATIO,
-       "net new bookings in a quarter ÷ the prior quarter's S&M spend (quarters in the "
-       "selection with a prior quarter in the plan, summed)"),
+       "net new bookings in a quarter ÷ the prior quarter's S&M spend (whole fiscal "
+       "quarters in the selection whose prior quarter is whole in the plan, summed)"),
     _d("inquiries_per_month", "Flow: inquiries / month", Unit.COUNT,
        "marketing-sourced inquiries from demand-creation spend ÷ months"),
     _d("mqls_per_month", "Flow: MQLs / month", Unit.COUNT, "inquiries × inquiry→MQL ÷ months"),

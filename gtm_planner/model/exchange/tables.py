@@ -26,14 +26,14 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     row_labels: tuple[str, ...]
-    values: np.ndarray  # type: ignore[type-arg]  # (rows, columns) floats
+    values: np.ndarray  # (rows, columns) floats
     tooltips: tuple[str, ...] = ()  # per row, e.g. a KPI's formula
 
 
 SUMMARY_KPIS = (
     "bookings_target", "forecast_bookings", "gap", "pipeline_coverage", "required_coverage",
     "blended_cac", "cac_payback_months", "marketing_sourced_pipeline", "marketing_sourced_share",
-    "pipeline_roi", "sm_budget", "sales_share", "marketing_share", "gtm_efficiency",
+    "pipeline_roi", "cost_per_opportunity", "sm_budget", "sales_share", "marketing_share", "gtm_efficiency",
     "magic_number", "inquiries_per_month", "mqls_per_month", "end_to_end_conversion",
     "cost_of_misalignment", "capacity_vs_target",
 )  # fmt: skip
@@ -49,7 +49,9 @@ WATERFALL_COLUMNS = (
     Column("demand_creation", "Demand-creation budget", Unit.MONEY),
     Column("coverage", "Required coverage", Unit.RATIO),
     Column("opportunities_before_start", "Opportunities needed before plan start", Unit.COUNT),
-    Column("marketing_pipeline_before_start", "Marketing pipeline needed before start", Unit.MONEY),
+    Column(
+        "marketing_pipeline_before_start", "Marketing pipeline needed before start", Unit.MONEY
+    ),
     Column("opening_pipeline", "Opening pipeline (marketing)", Unit.MONEY),
 )
 
@@ -62,9 +64,7 @@ def kpi_table(plan: Plan, inputs: ScenarioInputs, result: ScenarioResult) -> Tab
         columns=(Column("value", "Value", Unit.COUNT),),
         row_labels=tuple(definitions[k].label for k in SUMMARY_KPIS),
         values=np.array([[kpis[k].value] for k in SUMMARY_KPIS]),
-        tooltips=tuple(
-            f"{definitions[k].label} = {definitions[k].formula}" for k in SUMMARY_KPIS
-        ),
+        tooltips=tuple(f"{definitions[k].label} = {definitions[k].formula}" for k in SUMMARY_KPIS),
     )
 
 

@@ -1,0 +1,20 @@
+"""The plan file: SQLAlchemy schema, repository, migrations (SPEC §2)."""
+
+from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
+from gtm_planner.model.persistence.migrations import SCHEMA_VERSION
+from gtm_planner.model.persistence.repository import (
+    PlanRepository,
+    check_plan_file,
+    load_plan,
+    save_plan_as,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "PlanFileError",
+    "PlanFileProblem",
+    "PlanRepository",
+    "check_plan_file",
+    "load_plan",
+    "save_plan_as",
+]

@@ -9,6 +9,7 @@ import json
 import math
 import zipfile
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ def encode_inputs(inputs: ScenarioInputs) -> bytes:
     """A compressed NumPy archive of every input (arrays with dtype and shape, bit for bit)."""
     values = {f.name: np.asarray(getattr(inputs, f.name)) for f in fields(ScenarioInputs)}
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, allow_pickle=False, **values)  # type: ignore[arg-type]
+    np.savez_compressed(buffer, allow_pickle=False, **values)
     return buffer.getvalue()
 
 
@@ -30,13 +31,13 @@ def decode_inputs(blob: bytes) -> ScenarioInputs:
             stored = {name: archive[name] for name in archive.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
         raise ValueError(f"its inputs cannot be read ({err})") from err
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for f in fields(ScenarioInputs):
         if f.name not in stored:
             raise ValueError(f"its inputs lack {f.name!r}")
         array = stored[f.name]
         values[f.name] = float(array) if array.ndim == 0 else array
-    return ScenarioInputs(**values)  # type: ignore[arg-type]
+    return ScenarioInputs(**values)
 
 
 def encode_outputs(outputs: dict[str, float]) -> str:
@@ -65,9 +66,9 @@ def decode_time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def to_float(value: object) -> float:
+def to_float(value: float | None) -> float:
     """A stored float: NULL (how SQLite stores NaN) reads as NaN."""
-    return math.nan if value is None else float(value)  # type: ignore[arg-type]
+    return math.nan if value is None else float(value)
 
 
 def from_float(value: float) -> float | None:

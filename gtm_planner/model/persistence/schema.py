@@ -12,7 +12,7 @@ impose: NaN is stored as NULL (read back as NaN) and -0.0 comes back as 0.0.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from sqlalchemy import (
     Boolean,
@@ -249,15 +249,47 @@ change_log = Table(
     Column("new_value", Text, nullable=False),
 )
 
-# Per-scenario input tables, parents before children is irrelevant here: none refer to another.
-SCENARIO_INPUT_TABLES: tuple[Table, ...] = (
-    targets,
-    seasonality,
-    funnel,
-    region_inputs,
-    ae_hires,
-    budget_cells,
-)
+
+@dataclass(frozen=True)
+class InputTable:
+    """How ``ScenarioInputs`` arrays map onto one per-scenario table.
+
+    The table's key is ``scenario_id`` followed by ``keys``, one per array axis in order;
+    each field in ``fields`` is stored in the value column of the same position in
+    ``columns``. A ``sparse`` table stores only the non-zero cells.
+    """
+
+    table: Table
+    keys: tuple[str, ...]
+    fields: tuple[str, ...]
+    columns: tuple[str, ...]
+    sparse: bool
+    what: str  # in messages: "scenario «Base» has no {what} for region «EMEA»"
+
+
+INPUT_TABLES: tuple[InputTable, ...] = (
+    InputTable(
+        targets, ("region_id", "fiscal_year"), ("annual_target",), ("amount",), False,
+        "bookings target",
+    ),
+    InputTable(
+        seasonality, ("region_id", "fiscal_month"), ("seasonality",), ("weight",), False,
+        "seasonality",
+    ),
+    InputTable(
+        funnel, ("region_id", "source_id"), PER_SOURCE_FIELDS, PER_SOURCE_FIELDS, False,
+        "funnel assumptions",
+    ),
+    InputTable(
+        region_inputs, ("region_id",), PER_REGION_FIELDS, PER_REGION_FIELDS, False,
+        "region assumptions",
+    ),
+    InputTable(ae_hires, ("region_id", "month"), ("ae_hires",), ("hires",), True, "AE hires"),
+    InputTable(
+        budget_cells, ("line_id", "region_id", "month"), ("budget",), ("amount",), True, "budget"
+    ),
+)  # fmt: skip
+assert sorted(f for t in INPUT_TABLES for f in t.fields) == sorted(ARRAY_FIELDS)
 
 
 def schema_fingerprint() -> str:
@@ -275,3 +307,18 @@ def schema_fingerprint() -> str:
                 f"{column.nullable}:{column.unique}:{refs}"
             )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def input_shapes(
+    regions: int, sources: int, lines: int, months: int, years: int
+) -> dict[str, tuple[int, ...]]:
+    """The shape every ``ScenarioInputs`` array must have in a plan of these dimensions."""
+    shapes: dict[str, tuple[int, ...]] = {name: (regions,) for name in PER_REGION_FIELDS}
+    shapes.update({name: (regions, sources) for name in PER_SOURCE_FIELDS})
+    shapes.update(
+        annual_target=(regions, years),
+        seasonality=(regions, 12),
+        ae_hires=(regions, months),
+        budget=(lines, regions, months),
+    )
+    return shapes

@@ -1,0 +1,337 @@
+"""Opening, creating, loading and saving a plan: a ``.gtmplan`` file or any SQLAlchemy URL.
+
+Opening checks, in order, before anything is read: that the file is an SQLite database, that
+it is ours, that its schema is not newer than ours, that SQLite finds it sound (quick_check)
+and, for an older schema, upgrades it after a backup copy. Loading then checks that the tables
+make a whole plan. Every save is one transaction. A new file (create, save as) is written
+under a temporary name in the same folder and renamed over the target only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, insert, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from gtm_planner.model.entities import Plan
+from gtm_planner.model.persistence import migrations, schema, sqlite_adapter
+from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem, display_name
+from gtm_planner.model.persistence.reader import read_plan
+from gtm_planner.model.persistence.writer import validate_for_save, write_plan
+
+Target = str | os.PathLike[str]
+
+
+class PlanRepository:
+    """One open plan store. Holds no connection between calls (each call opens its own)."""
+
+    def __init__(self, engine: Engine, label: str, path: Path | None) -> None:
+        self._engine = engine
+        self.label = label  # how messages name the plan, e.g. «q3.gtmplan»
+        self.path = path  # None for a database server
+        self.upgraded_from: int | None = None  # schema version before an upgrade on open
+        self.backup_path: Path | None = None  # the copy made before that upgrade
+        self._stored_dimensions: tuple[Any, ...] | None = None
+
+    @classmethod
+    def open(cls, target: Target) -> PlanRepository:
+        """Open an existing plan, upgrading an older schema; PlanFileError if it cannot be."""
+        path, url = _parse(target)
+        if path is not None:
+            sqlite_adapter.sniff_header(path)
+            sqlite_adapter.check_file_size(path)
+            repository = cls(sqlite_adapter.create_sqlite_engine(path), display_name(path), path)
+        else:
+            repository = cls(create_engine(url, poolclass=NullPool), display_name(url), None)
+        try:
+            repository._verify_and_upgrade()
+        except BaseException:
+            repository.close()
+            raise
+        return repository
+
+    @classmethod
+    def create(cls, target: Target, plan: Plan) -> PlanRepository:
+        """Write ``plan`` as a new plan file (replacing any file of that name) or database."""
+        path, url = _parse(target)
+        label = display_name(path if path is not None else url)
+        validate_for_save(plan, label)
+        if path is None:
+            engine = create_engine(url, poolclass=NullPool)
+            try:
+                with _database_errors(label, PlanFileProblem.SAVE_FAILED), engine.begin() as c:
+                    if inspect(c).has_table(schema.plan_meta.name):
+                        raise PlanFileError(
+                            f"{label} already holds a plan; open it instead.",
+                            PlanFileProblem.SAVE_FAILED,
+                        )
+                    _write_new(c, plan)
+            except BaseException:
+                engine.dispose()
+                raise
+            repository = cls(engine, label, None)
+        else:
+            _create_file(path.absolute(), plan, label)
+            repository = cls(sqlite_adapter.create_sqlite_engine(path), label, path)
+        repository._stored_dimensions = _dimensions(plan)
+        return repository
+
+    def load(self) -> Plan:
+        """The whole plan, read in one transaction and checked for consistency."""
+        with (
+            _database_errors(self.label, PlanFileProblem.DAMAGED),
+            self._engine.connect() as c,
+            c.begin(),
+        ):
+            plan = read_plan(c, self.label)
+        self._stored_dimensions = _dimensions(plan)
+        return plan
+
+    def save(self, plan: Plan, dirty_scenarios: set[int] | None = None) -> None:
+        """Store ``plan`` in one transaction: all of it or, on failure, none of it.
+
+        With ``dirty_scenarios`` (scenario ids) only those scenarios' inputs are rewritten,
+        plus the small tables; it is ignored (everything is rewritten) when the regions,
+        sources, budget lines or calendar differ from what this repository last stored.
+        """
+        validate_for_save(plan, self.label)
+        dimensions = _dimensions(plan)
+        rewrite = (
+            None
+            if dirty_scenarios is None or dimensions != self._stored_dimensions
+            else set(dirty_scenarios)
+        )
+        with _database_errors(self.label, PlanFileProblem.SAVE_FAILED), self._engine.begin() as c:
+            write_plan(c, plan, rewrite)
+        self._stored_dimensions = dimensions
+
+    def check(self, *, thorough: bool = True) -> list[str]:
+        """Every problem found: SQLite's own check (for a file), then a full load."""
+        problems: list[str] = []
+        if self._engine.dialect.name == "sqlite":
+            with (
+                _database_errors(self.label, PlanFileProblem.DAMAGED),
+                self._engine.connect() as c,
+            ):
+                problems = sqlite_adapter.check_integrity(c, thorough=thorough)
+        if not problems:
+            try:
+                self.load()
+            except PlanFileError as err:
+                problems.append(str(err))
+        return problems
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> PlanRepository:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _verify_and_upgrade(self) -> None:
+        with _database_errors(self.label, PlanFileProblem.DAMAGED):
+            # The first read also rolls back a save that was interrupted (a hot journal).
+            with self._engine.connect() as c:
+                ours, version = _read_identity(c)
+            if self.path is not None:  # again, now that an interrupted save is rolled back
+                sqlite_adapter.check_file_size(self.path)
+            if not ours:
+                what = "an SQLite database" if self.path is not None else "a database"
+                raise PlanFileError(
+                    f"{self.label} is not a GTM Planner plan (it is {what} of another program).",
+                    PlanFileProblem.NOT_A_PLAN,
+                )
+            if version > migrations.SCHEMA_VERSION:
+                raise PlanFileError(
+                    f"{self.label} was written by a newer GTM Planner (schema {version}; this "
+                    f"version reads up to {migrations.SCHEMA_VERSION}). Update GTM Planner to "
+                    "open it; the file was not changed.",
+                    PlanFileProblem.NEWER_SCHEMA,
+                )
+            if self._engine.dialect.name == "sqlite":
+                with self._engine.connect() as c:
+                    problems = sqlite_adapter.check_integrity(c)
+                if problems:
+                    listed = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+                    raise PlanFileError(
+                        f"{self.label} is damaged (integrity check failed: {listed}). Open a "
+                        "backup copy instead.",
+                        PlanFileProblem.DAMAGED,
+                    )
+        if version < migrations.SCHEMA_VERSION:
+            self._upgrade(version)
+
+    def _upgrade(self, version: int) -> None:
+        if self.path is not None:
+            self.backup_path = migrations.make_backup(self.path, version)
+        kept = f" A copy of the original is at «{self.backup_path}»." if self.backup_path else ""
+        try:
+            with self._engine.begin() as c:
+                migrations.upgrade(c, version, self.label, _stamp)
+        except PlanFileError as err:
+            raise PlanFileError(f"{err}{kept}", err.problem) from err
+        except Exception as err:  # any failing step: the transaction left the file as it was
+            raise PlanFileError(
+                f"{self.label} could not be upgraded from schema {version} to "
+                f"{migrations.SCHEMA_VERSION} ({err}); the file was left unchanged.{kept}",
+                PlanFileProblem.MIGRATION_FAILED,
+            ) from err
+        self.upgraded_from = version
+
+
+def load_plan(target: Target) -> Plan:
+    """Open, check and read a plan in one go."""
+    with PlanRepository.open(target) as repository:
+        return repository.load()
+
+
+def save_plan_as(target: Target, plan: Plan) -> None:
+    """Write ``plan`` to a new file (or replace one) atomically."""
+    PlanRepository.create(target, plan).close()
+
+
+def check_plan_file(target: Target) -> list[str]:
+    """Every problem with a plan file, as messages; empty when it is sound (``check`` command)."""
+    try:
+        with PlanRepository.open(target) as repository:
+            return repository.check()
+    except PlanFileError as err:
+        return [str(err)]
+
+
+def _parse(target: Target) -> tuple[Path | None, str]:
+    """A file path (for SQLite) or a database URL."""
+    text = os.fspath(target)
+    if isinstance(target, str) and "://" in text:
+        url = make_url(text)
+        if url.get_backend_name() == "sqlite":
+            return Path(url.database or ""), text
+        return None, text
+    return Path(text), text
+
+
+def _dimensions(plan: Plan) -> tuple[Any, ...]:
+    """What, when it changes, changes the shape (or meaning) of every scenario's arrays."""
+    s = plan.settings
+    return (
+        tuple(r.id for r in plan.regions),
+        tuple(src.id for src in plan.sources),
+        tuple(line.id for line in plan.budget_lines),
+        (s.start_year, s.start_month, s.horizon_months, s.fiscal_year_start_month),
+    )
+
+
+def _read_identity(connection: Connection) -> tuple[bool, int]:
+    """(is it ours, schema version) from the SQLite header or, elsewhere, ``plan_meta``."""
+    if connection.dialect.name == "sqlite":
+        application_id, version = sqlite_adapter.read_identity(connection)
+        return application_id == sqlite_adapter.APPLICATION_ID, version
+    if not inspect(connection).has_table(schema.plan_meta.name):
+        return False, 0
+    meta = dict(
+        connection.execute(select(schema.plan_meta.c.key, schema.plan_meta.c.value)).tuples()
+    )
+    try:
+        version = int(meta.get("schema_version", "0"))
+    except ValueError:
+        version = 0
+    return meta.get("application") == schema.APPLICATION_NAME, version
+
+
+def _stamp(connection: Connection, version: int) -> None:
+    if connection.dialect.name == "sqlite":
+        sqlite_adapter.write_identity(connection, version)
+    connection.execute(delete(schema.plan_meta))
+    connection.execute(
+        insert(schema.plan_meta),
+        [
+            {"key": "application", "value": schema.APPLICATION_NAME},
+            {"key": "schema_version", "value": str(version)},
+        ],
+    )
+
+
+def _write_new(connection: Connection, plan: Plan) -> None:
+    schema.metadata.create_all(connection)
+    _stamp(connection, migrations.SCHEMA_VERSION)
+    write_plan(connection, plan, None)
+
+
+def _create_file(path: Path, plan: Plan, label: str) -> None:
+    if path.is_dir():
+        raise PlanFileError(
+            f"{label} is a folder; choose a file name.", PlanFileProblem.SAVE_FAILED
+        )
+    if not path.parent.is_dir():
+        raise PlanFileError(
+            f"{label} cannot be written: the folder «{path.parent}» does not exist.",
+            PlanFileProblem.SAVE_FAILED,
+        )
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    engine = sqlite_adapter.create_sqlite_engine(temporary, create=True)
+    try:
+        with _database_errors(label, PlanFileProblem.SAVE_FAILED):
+            sqlite_adapter.prepare_new_file(engine)
+            with engine.begin() as c:
+                _write_new(c, plan)
+        engine.dispose()
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+        _sync_folder(path.parent)
+    except OSError as err:
+        raise PlanFileError(
+            f"{label} could not be written ({err.strerror or err}).", PlanFileProblem.SAVE_FAILED
+        ) from err
+    finally:
+        engine.dispose()
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles for this)."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def _database_errors(label: str, problem: PlanFileProblem) -> Iterator[None]:
+    """Turn a database error into a message for the user."""
+    try:
+        yield
+    except DBAPIError as err:
+        cause = str(err.orig) if err.orig is not None else str(err)
+        if problem is PlanFileProblem.SAVE_FAILED:
+            message = (
+                f"{label} could not be saved ({cause}). The file still holds the previously "
+                "saved version."
+            )
+        elif isinstance(err, OperationalError) and "locked" in cause:
+            message = f"{label} is in use by another program ({cause}); try again in a moment."
+            problem = PlanFileProblem.UNREADABLE
+        else:
+            message = f"{label} is damaged or is not a GTM Planner plan ({cause})."
+        raise PlanFileError(message, problem) from err

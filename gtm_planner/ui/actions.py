@@ -1,0 +1,86 @@
+"""Every menu command in one declarative table, and the one function that says what is enabled.
+
+Standard shortcuts come from ``QKeySequence.StandardKey`` so each platform gets its own; a
+fallback applies only where the platform defines none (Quit has no standard key on Windows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from gtm_planner.model.document import PlanDocument
+from gtm_planner.ui.theme import MAX_POINT_SIZE, MIN_POINT_SIZE
+
+StandardKey = QKeySequence.StandardKey
+
+
+class Menu(StrEnum):
+    FILE = "&File"
+    VIEW = "&View"
+    HELP = "&Help"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    menu: Menu
+    shortcut: StandardKey | None = None
+    fallback_shortcut: str = ""
+    tip: str = ""
+    checkable: bool = False
+    separator_after: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("quit", "&Quit", Menu.FILE, StandardKey.Quit, "Ctrl+Q",
+               "Close GTM Planner"),
+    ActionSpec("zoom_in", "&Larger text", Menu.VIEW, StandardKey.ZoomIn, "Ctrl++",
+               "Make every number larger, for the back of the room"),
+    ActionSpec("zoom_out", "&Smaller text", Menu.VIEW, StandardKey.ZoomOut, "Ctrl+-",
+               "Make every number smaller, to see more at once"),
+    ActionSpec("zoom_reset", "&Normal text size", Menu.VIEW, None, "Ctrl+0",
+               "Back to the normal text size", separator_after=True),
+    ActionSpec("full_screen", "&Full screen", Menu.VIEW, StandardKey.FullScreen, "F11",
+               "Fill the screen (for the projector)", checkable=True),
+    ActionSpec("about", "&About GTM Planner", Menu.HELP, None, "",
+               "What this application is and does"),
+)  # fmt: skip
+
+ACTION_BY_ID = {spec.id: spec for spec in ACTIONS}
+
+
+def create_actions(parent: QWidget) -> dict[str, QAction]:
+    """One ``QAction`` per row of ``ACTIONS``, owned by ``parent``, keyed by id."""
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(f"action_{spec.id}")
+        if spec.shortcut is not None:
+            action.setShortcuts(spec.shortcut)
+        if not action.shortcuts() and spec.fallback_shortcut:
+            action.setShortcut(QKeySequence(spec.fallback_shortcut))
+        action.setStatusTip(spec.tip)
+        action.setToolTip(spec.tip)
+        action.setCheckable(spec.checkable)
+        actions[spec.id] = action
+    return actions
+
+
+def enabled_states(document: PlanDocument, text_point_size: int) -> dict[str, bool]:
+    """Which actions can run now: the one place enablement is decided.
+
+    Nothing depends on ``document`` yet; Save will (a read-only file cannot be saved).
+    """
+    return {
+        "quit": True,
+        "zoom_in": text_point_size < MAX_POINT_SIZE,
+        "zoom_out": text_point_size > MIN_POINT_SIZE,
+        "zoom_reset": True,
+        "full_screen": True,
+        "about": True,
+    }

@@ -1,0 +1,216 @@
+"""The main window: lays out the scenario switcher, the KPI summary and the reverse waterfall.
+
+No business logic here. Slots are short controller methods: the user's choice becomes a call on
+the document, and the document's events repaint the window (the Qt models follow on their own).
+"""
+
+from __future__ import annotations
+
+import html
+from importlib import metadata
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gtm_planner.model.document import PlanDocument
+from gtm_planner.ui.actions import ACTIONS, Menu, create_actions, enabled_states
+from gtm_planner.ui.document_events import subscribe
+from gtm_planner.ui.kpi_panel import KpiPanel
+from gtm_planner.ui.models import KpiTableModel, WaterfallTableModel
+from gtm_planner.ui.plan_header import PlanHeader
+from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
+from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
+from gtm_planner.ui.waterfall_panel import WaterfallPanel
+
+APP_NAME = "GTM Planner"
+DEFAULT_SIZE = (1600, 1000)
+UNSAVED_TEXT = "Unsaved demo plan"
+READ_ONLY_TEXT = "Read-only: changes cannot be saved to this file"
+
+
+def recalculation_text(seconds: float) -> str:
+    """'Recalculated in 0.6 ms' (one decimal under 10 ms, whole milliseconds above)."""
+    milliseconds = seconds * 1000.0
+    shown = f"{milliseconds:.1f}" if milliseconds < 10 else f"{milliseconds:.0f}"
+    return f"Recalculated in {shown} ms"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("gtm-planner")
+    except metadata.PackageNotFoundError:
+        return "development"
+
+
+class MainWindow(QMainWindow):
+    """One window on one ``PlanDocument``: the chosen scenario's KPIs and reverse waterfall."""
+
+    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.text_point_size = DEFAULT_POINT_SIZE
+        self.setObjectName("mainWindow")
+
+        self.kpi_model = KpiTableModel(document, self)
+        self.waterfall_model = WaterfallTableModel(document, self)
+        self.action_by_id = create_actions(self)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central_widget()
+        self._build_status_bar()
+
+        # After the models: they refresh first, so the numbers are in place when we relabel.
+        subscribe(self, document.current_scenario_changed, self._on_current_scenario_changed)
+        subscribe(self, document.results_changed, self._on_results_changed)
+
+        self.set_text_point_size(DEFAULT_POINT_SIZE)
+        self._show_current_scenario()
+        self.resize(*DEFAULT_SIZE)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menus = {menu: self.menuBar().addMenu(menu.value) for menu in Menu}
+        for spec in ACTIONS:
+            menus[spec.menu].addAction(self.action_by_id[spec.id])
+            if spec.separator_after:
+                menus[spec.menu].addSeparator()
+        self.action_by_id["quit"].triggered.connect(self.close)
+        self.action_by_id["zoom_in"].triggered.connect(lambda: self._zoom(+1))
+        self.action_by_id["zoom_out"].triggered.connect(lambda: self._zoom(-1))
+        self.action_by_id["zoom_reset"].triggered.connect(
+            lambda: self.set_text_point_size(DEFAULT_POINT_SIZE)
+        )
+        self.action_by_id["full_screen"].toggled.connect(self._set_full_screen)
+        self.action_by_id["about"].triggered.connect(self._show_about)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Scenario", self)
+        toolbar.setObjectName("scenarioToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        self.addToolBar(toolbar)
+        label = QLabel("&Scenario:", toolbar)
+        self.scenario_switcher = ScenarioSwitcher(self.document, toolbar)
+        label.setBuddy(self.scenario_switcher)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.scenario_switcher)
+        self.scenario_switcher.scenario_chosen.connect(self._on_scenario_chosen)
+
+    def _build_central_widget(self) -> None:
+        self.plan_header = PlanHeader(self.document, self)
+        self.kpi_panel = KpiPanel(self.kpi_model, parent=self)
+        self.waterfall_panel = WaterfallPanel(self.waterfall_model, self)
+
+        body = QWidget(self)
+        body.setObjectName("bodyContents")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(20, 14, 20, 12)
+        body_layout.setSpacing(18)
+        body_layout.addWidget(self.kpi_panel)
+        body_layout.addWidget(self.waterfall_panel, 1)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.plan_header)
+        # Very large text scrolls the page rather than cut numbers off.
+        scroll_area = QScrollArea(self)
+        scroll_area.setObjectName("body")
+        scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        scroll_area.setWidgetResizable(True)
+        scroll_area.setWidget(body)
+        layout.addWidget(scroll_area, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        path = self.document.path
+        self.file_label = QLabel(str(path) if path is not None else UNSAVED_TEXT, status)
+        self.file_label.setObjectName("fileLabel")
+        self.file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.read_only_label = QLabel(READ_ONLY_TEXT, status)
+        self.read_only_label.setObjectName("readOnly")
+        self.read_only_label.setVisible(self.document.read_only)
+        self.recalc_label = QLabel(status)
+        self.recalc_label.setObjectName("recalcLabel")
+        status.addWidget(self.file_label, 1)
+        status.addPermanentWidget(self.read_only_label)
+        status.addPermanentWidget(self.recalc_label)
+
+    # --- what the window shows ----------------------------------------------------------
+
+    def status_text(self) -> str:
+        """The status bar as a user reads it, left to right."""
+        labels = (self.file_label, self.read_only_label, self.recalc_label)
+        return " | ".join(label.text() for label in labels if not label.isHidden())
+
+    def _show_current_scenario(self) -> None:
+        scenario = self.document.current_scenario
+        self.scenario_switcher.show_scenario(scenario.id)
+        self.plan_header.refresh()
+        self._show_recalculation_time()
+        parts = [self.document.plan.settings.name, scenario.name]
+        if self.document.path is not None:
+            parts.insert(0, self.document.path.name)
+        title = " — ".join([*parts, APP_NAME])
+        self.setWindowTitle(f"{title} [read-only]" if self.document.read_only else title)
+
+    def _show_recalculation_time(self) -> None:
+        self.recalc_label.setText(recalculation_text(self.document.last_recalc_seconds))
+
+    def _update_enabled_actions(self) -> None:
+        for action_id, enabled in enabled_states(self.document, self.text_point_size).items():
+            self.action_by_id[action_id].setEnabled(enabled)
+
+    # --- controller ---------------------------------------------------------------------
+
+    def _on_scenario_chosen(self, scenario_id: int) -> None:
+        self.document.set_current_scenario(scenario_id)
+
+    def _on_current_scenario_changed(self, _scenario_id: int) -> None:
+        self._show_current_scenario()
+
+    def _on_results_changed(self, scenario_id: int) -> None:
+        if scenario_id == self.document.current_scenario.id:
+            self._show_recalculation_time()
+
+    def set_text_point_size(self, point_size: int) -> None:
+        """Scale every font of the window (View › Larger / Smaller text)."""
+        self.text_point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, point_size))
+        self.setStyleSheet(stylesheet(self.text_point_size))
+        self.kpi_panel.reflow()
+        self.waterfall_panel.table.fit_to_contents()
+        self._update_enabled_actions()
+
+    def _zoom(self, steps: int) -> None:
+        self.set_text_point_size(self.text_point_size + steps)
+
+    def _set_full_screen(self, full_screen: bool) -> None:
+        if full_screen:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", self.about_text())
+
+    @staticmethod
+    def about_text() -> str:
+        return (
+            f"<h3>{APP_NAME} {html.escape(_version())}</h3>"
+            "<p>One joint go-to-market plan for the CRO and the CMO: the bookings target they "
+            "share, the pipeline it takes, the budget split between sales and marketing, and "
+            "the scenario they take to the board.</p>"
+        )
