@@ -34,15 +34,45 @@ def demo_plan_path() -> Path:
 def _gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gtm-planner",
-        description="GTM Planner. Subcommands: " + ", ".join(cli.SUBCOMMANDS)
+        description="GTM Planner. Subcommands: "
+        + ", ".join(cli.SUBCOMMANDS)
         + " (gtm-planner COMMAND --help).",
     )
     parser.add_argument("plan", nargs="?", type=Path, help="a .gtmplan file (default: the demo)")
-    parser.add_argument("--screenshot", type=Path, metavar="PNG",
-                        help="render the window offscreen-capable, save it as PNG and exit")
-    parser.add_argument("--size", default="1600x1000", metavar="WxH",
-                        help="window size for --screenshot (default 1600x1000)")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="render the window offscreen-capable, save it as PNG and exit",
+    )
+    parser.add_argument(
+        "--size",
+        default="1600x1000",
+        metavar="WxH",
+        help="window size for --screenshot (default 1600x1000)",
+    )
     return parser  # fmt: skip
+
+
+# Said by Qt's offscreen platform whenever a window is shown; meaningless off a real screen.
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _install_qt_message_filter() -> None:
+    """Pass Qt's messages on to stderr, less the offscreen platform's known noise."""
+    from PySide6.QtCore import (
+        QMessageLogContext,
+        QtMsgType,
+        qFormatLogMessage,
+        qInstallMessageHandler,
+    )
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message in OFFSCREEN_NOISE:
+            return
+        print(qFormatLogMessage(kind, context, message), file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -65,6 +95,7 @@ def run_gui(argv: Sequence[str]) -> int:
     from gtm_planner.ui.main_window import MainWindow
     from gtm_planner.ui.screenshot import save_screenshot
 
+    _install_qt_message_filter()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("GTM Planner")

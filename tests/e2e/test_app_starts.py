@@ -24,9 +24,11 @@ def _plan(tmp_path: Path) -> Path:
 
 
 def _assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    """Exit 0, nothing at all on stderr (no traceback, no Qt warning), only 'Saved …' out."""
     assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    assert result.stdout.startswith("Saved "), result.stdout
     for word in BAD_OUTPUT:
-        assert word not in result.stderr, result.stderr
         assert word not in result.stdout, result.stdout
 
 

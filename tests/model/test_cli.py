@@ -71,7 +71,7 @@ def test_check_passes_on_the_demo_plan(demo_file: Path) -> None:
     [
         (None, "no such file"),
         (b"", "empty"),
-        (b"Region,Target\nEMEA,1\n", "not a GTM Planner plan"),
+        (b"Region,Target\nEMEA,1\n", "not a gtm planner plan"),
     ],
 )
 def test_bad_plan_paths_are_refused_in_one_line(
