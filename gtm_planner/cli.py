@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -16,7 +18,12 @@ from gtm_planner.model.engine import KPI_BY_KEY, compute_kpis, compute_scenario
 from gtm_planner.model.entities import Plan, PlanSettings, Region, Scenario
 from gtm_planner.model.exchange.tables import SUMMARY_KPIS
 from gtm_planner.model.formatting import format_value
-from gtm_planner.model.persistence import PlanFileError, create_plan_file, load_plan
+from gtm_planner.model.persistence import (
+    PlanFileError,
+    check_plan_file,
+    create_plan_file,
+    load_plan,
+)
 from gtm_planner.model.validation import validate_plan
 
 SUBCOMMANDS = ("new", "demo", "summary", "check")
@@ -38,12 +45,24 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("path", type=Path, metavar="PATH")
     new.add_argument("--name", default="New GTM plan")
     new.add_argument("--currency", default="USD", help="ISO code, e.g. USD, EUR (default USD)")
-    new.add_argument("--start", default=None, help="first plan month as YYYY-MM (default: next January)")
+    new.add_argument(
+        "--start", default=None, help="first plan month as YYYY-MM (default: next January)"
+    )
     new.add_argument("--months", type=int, default=12, help="horizon in months (default 12)")
-    new.add_argument("--fiscal-year-start", type=int, default=1, metavar="MONTH",
-                     help="calendar month 1-12 in which the fiscal year starts (default 1)")
-    new.add_argument("--region", action="append", default=None, metavar="NAME",
-                     help="a region (repeatable; default: one region 'Global')")
+    new.add_argument(
+        "--fiscal-year-start",
+        type=int,
+        default=1,
+        metavar="MONTH",
+        help="calendar month 1-12 in which the fiscal year starts (default 1)",
+    )
+    new.add_argument(
+        "--region",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a region (repeatable; default: one region 'Global')",
+    )
     new.add_argument("--force", action="store_true", help="replace an existing file")
 
     demo = sub.add_parser("demo", help="write the demo plan (or the large benchmark plan)")
@@ -85,7 +104,9 @@ def _new_plan(args: argparse.Namespace) -> Plan:
     else:
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", args.start)
         if match is None or not 1 <= int(match.group(2)) <= 12:
-            raise UserError(f"--start {args.start!r}: give the first month as YYYY-MM, e.g. 2027-01")
+            raise UserError(
+                f"--start {args.start!r}: give the first month as YYYY-MM, e.g. 2027-01"
+            )
         year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= args.months <= 120:
         raise UserError(f"--months {args.months}: the horizon must be 1 to 120 months")
@@ -146,9 +167,7 @@ def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
     """KPIs as rows and scenarios as columns, for a terminal."""
     currency = plan.settings.currency
     calendar = plan.calendar()
-    headers = [
-        s.name + (" (plan of record)" if s.is_plan_of_record else "") for s in scenarios
-    ]
+    headers = [s.name + (" (plan of record)" if s.is_plan_of_record else "") for s in scenarios]
     rows: list[list[str]] = []
     values = []
     for s in scenarios:
@@ -164,10 +183,19 @@ def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
     widths = [max(len(h), *(len(r[i + 1]) for r in rows)) for i, h in enumerate(headers)]
     first, last = calendar.month_labels[0], calendar.month_labels[-1]
     lines = [f"{plan.settings.name} — {currency}, {first} – {last}", ""]
-    lines.append("  ".join([" " * label_width, *(h.rjust(w) for h, w in zip(headers, widths, strict=True))]))
+    lines.append(
+        "  ".join([" " * label_width, *(h.rjust(w) for h, w in zip(headers, widths, strict=True))])
+    )
     lines.append("  ".join(["-" * label_width, *("-" * w for w in widths)]))
     for r in rows:
-        lines.append("  ".join([r[0].ljust(label_width), *(c.rjust(w) for c, w in zip(r[1:], widths, strict=True))]))
+        lines.append(
+            "  ".join(
+                [
+                    r[0].ljust(label_width),
+                    *(c.rjust(w) for c, w in zip(r[1:], widths, strict=True)),
+                ]
+            )
+        )
     return "\n".join(lines)
 
 
@@ -178,7 +206,19 @@ def _cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    plan = load_plan(args.plan)  # the loader runs the file's integrity check
+    file_problems = check_plan_file(args.plan)  # the full integrity check; changes nothing
+    if len(file_problems) == 1:
+        raise UserError(file_problems[0])
+    if file_problems:
+        for line in file_problems:
+            print(line, file=out)
+        raise UserError(f"{args.plan}: {len(file_problems)} problems in the file")
+    with tempfile.TemporaryDirectory() as folder:
+        # Validate a copy: loading a file of an older schema would upgrade it, and check
+        # never changes the file it checks.
+        copy = Path(folder) / args.plan.name
+        shutil.copyfile(args.plan, copy)
+        plan = load_plan(copy)
     problems = validate_plan(plan)
     if problems:
         for p in problems:

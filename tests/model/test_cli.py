@@ -107,8 +107,8 @@ def test_demo_refuses_to_overwrite_without_force(demo_file: Path) -> None:
 def test_new_creates_an_empty_plan_that_checks_clean(tmp_path: Path) -> None:
     path = tmp_path / "fy28.gtmplan"
     out = io.StringIO()
-    args = ["new", str(path), "--name", "FY28", "--currency", "EUR", "--start", "2027-02",
-            "--months", "24", "--fiscal-year-start", "2", "--region", "DACH", "--region", "UK"]  # fmt: skip
+    args = ["new", str(path), "--name", "FY28", "--currency", "EUR", "--start", "2027-02"]
+    args += ["--months", "24", "--fiscal-year-start", "2", "--region", "DACH", "--region", "UK"]
     assert main(args, out=out) == 0
     out = io.StringIO()
     assert main(["summary", str(path)], out=out) == 0

@@ -33,9 +33,9 @@ class Table:
 SUMMARY_KPIS = (
     "bookings_target", "forecast_bookings", "gap", "pipeline_coverage", "required_coverage",
     "blended_cac", "cac_payback_months", "marketing_sourced_pipeline", "marketing_sourced_share",
-    "pipeline_roi", "cost_per_opportunity", "sm_budget", "sales_share", "marketing_share", "gtm_efficiency",
-    "magic_number", "inquiries_per_month", "mqls_per_month", "end_to_end_conversion",
-    "cost_of_misalignment", "capacity_vs_target",
+    "pipeline_roi", "cost_per_opportunity", "sm_budget", "sales_share", "marketing_share",
+    "gtm_efficiency", "magic_number", "inquiries_per_month", "mqls_per_month",
+    "end_to_end_conversion", "cost_of_misalignment", "capacity_vs_target",
 )  # fmt: skip
 
 WATERFALL_COLUMNS = (

@@ -5,7 +5,9 @@ from gtm_planner.model.persistence.migrations import SCHEMA_VERSION
 from gtm_planner.model.persistence.repository import (
     PlanRepository,
     check_plan_file,
+    create_plan_file,
     load_plan,
+    save_plan,
     save_plan_as,
 )
 
@@ -15,6 +17,8 @@ __all__ = [
     "PlanFileProblem",
     "PlanRepository",
     "check_plan_file",
+    "create_plan_file",
     "load_plan",
+    "save_plan",
     "save_plan_as",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Select, Table, insert
+from sqlalchemy.exc import DBAPIError
 
 from gtm_planner.model.entities import FloatArray
 
@@ -45,10 +46,15 @@ def fetch_numbers(connection: Connection, statement: Select[Any]) -> FloatArray:
         dialect=connection.dialect, compile_kwargs={"literal_binds": True}
     )
     sql = str(compiled)
+    driver_error: type[Exception] = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
         rows = cursor.fetchall()
+    except driver_error as err:  # raise it the way SQLAlchemy raises every database error
+        raise DBAPIError.instance(
+            sql, None, err, driver_error, dialect=connection.dialect
+        ) from err
     finally:
         cursor.close()
     if not rows:

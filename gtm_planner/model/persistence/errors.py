@@ -14,10 +14,12 @@ class PlanFileProblem(StrEnum):
     TRUNCATED = "truncated"
     DAMAGED = "damaged"
     NEWER_SCHEMA = "newer_schema"
+    OLDER_SCHEMA = "older_schema"  # only when asked not to upgrade
     MIGRATION_FAILED = "migration_failed"
     INVALID_PLAN = "invalid_plan"
     UNREADABLE = "unreadable"
     SAVE_FAILED = "save_failed"
+    EXISTS = "exists"
 
 
 class PlanFileError(Exception):

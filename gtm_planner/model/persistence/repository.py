@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, insert, inspect, select
 from sqlalchemy.engine import make_url
@@ -40,11 +41,17 @@ class PlanRepository:
         self.path = path  # None for a database server
         self.upgraded_from: int | None = None  # schema version before an upgrade on open
         self.backup_path: Path | None = None  # the copy made before that upgrade
-        self._stored_dimensions: tuple[Any, ...] | None = None
 
     @classmethod
-    def open(cls, target: Target) -> PlanRepository:
-        """Open an existing plan, upgrading an older schema; PlanFileError if it cannot be."""
+    def open(
+        cls, target: Target, *, integrity_check: bool = True, upgrade: bool = True
+    ) -> PlanRepository:
+        """Open an existing plan, upgrading an older schema; PlanFileError if it cannot be.
+
+        ``integrity_check=False`` skips SQLite's page-by-page check (about 50 ms on a large
+        plan); for saving into a file that was checked when it was opened. ``upgrade=False``
+        refuses an older schema (OLDER_SCHEMA) instead of upgrading it.
+        """
         path, url = _parse(target)
         if path is not None:
             sqlite_adapter.sniff_header(path)
@@ -53,7 +60,7 @@ class PlanRepository:
         else:
             repository = cls(create_engine(url, poolclass=NullPool), display_name(url), None)
         try:
-            repository._verify_and_upgrade()
+            repository._verify_and_upgrade(integrity_check, upgrade)
         except BaseException:
             repository.close()
             raise
@@ -68,7 +75,10 @@ class PlanRepository:
         if path is None:
             engine = create_engine(url, poolclass=NullPool)
             try:
-                with _database_errors(label, PlanFileProblem.SAVE_FAILED), engine.begin() as c:
+                with (
+                    _database_errors(label, PlanFileProblem.SAVE_FAILED, new_file=True),
+                    engine.begin() as c,
+                ):
                     if inspect(c).has_table(schema.plan_meta.name):
                         raise PlanFileError(
                             f"{label} already holds a plan; open it instead.",
@@ -82,7 +92,6 @@ class PlanRepository:
         else:
             _create_file(path.absolute(), plan, label)
             repository = cls(sqlite_adapter.create_sqlite_engine(path), label, path)
-        repository._stored_dimensions = _dimensions(plan)
         return repository
 
     def load(self) -> Plan:
@@ -93,26 +102,19 @@ class PlanRepository:
             c.begin(),
         ):
             plan = read_plan(c, self.label)
-        self._stored_dimensions = _dimensions(plan)
         return plan
 
     def save(self, plan: Plan, dirty_scenarios: set[int] | None = None) -> None:
         """Store ``plan`` in one transaction: all of it or, on failure, none of it.
 
         With ``dirty_scenarios`` (scenario ids) only those scenarios' inputs are rewritten,
-        plus the small tables; it is ignored (everything is rewritten) when the regions,
-        sources, budget lines or calendar differ from what this repository last stored.
+        plus the small tables; it is ignored (everything is rewritten) when the stored
+        regions, sources, budget lines or calendar differ from the plan's.
         """
         validate_for_save(plan, self.label)
-        dimensions = _dimensions(plan)
-        rewrite = (
-            None
-            if dirty_scenarios is None or dimensions != self._stored_dimensions
-            else set(dirty_scenarios)
-        )
+        rewrite = None if dirty_scenarios is None else set(dirty_scenarios)
         with _database_errors(self.label, PlanFileProblem.SAVE_FAILED), self._engine.begin() as c:
             write_plan(c, plan, rewrite)
-        self._stored_dimensions = dimensions
 
     def check(self, *, thorough: bool = True) -> list[str]:
         """Every problem found: SQLite's own check (for a file), then a full load."""
@@ -144,7 +146,7 @@ class PlanRepository:
     ) -> None:
         self.close()
 
-    def _verify_and_upgrade(self) -> None:
+    def _verify_and_upgrade(self, integrity_check: bool, upgrade: bool) -> None:
         with _database_errors(self.label, PlanFileProblem.DAMAGED):
             # The first read also rolls back a save that was interrupted (a hot journal).
             with self._engine.connect() as c:
@@ -164,7 +166,7 @@ class PlanRepository:
                     "open it; the file was not changed.",
                     PlanFileProblem.NEWER_SCHEMA,
                 )
-            if self._engine.dialect.name == "sqlite":
+            if integrity_check and self._engine.dialect.name == "sqlite":
                 with self._engine.connect() as c:
                     problems = sqlite_adapter.check_integrity(c)
                 if problems:
@@ -175,11 +177,25 @@ class PlanRepository:
                         PlanFileProblem.DAMAGED,
                     )
         if version < migrations.SCHEMA_VERSION:
+            if not upgrade:
+                raise PlanFileError(
+                    f"{self.label} uses schema {version}; opening it upgrades it to schema "
+                    f"{migrations.SCHEMA_VERSION} after a backup copy.",
+                    PlanFileProblem.OLDER_SCHEMA,
+                )
             self._upgrade(version)
 
     def _upgrade(self, version: int) -> None:
         if self.path is not None:
-            self.backup_path = migrations.make_backup(self.path, version)
+            try:
+                self.backup_path = migrations.make_backup(self.path, version)
+            except OSError as err:
+                raise PlanFileError(
+                    f"{self.label} needs an upgrade from schema {version}, but no backup copy "
+                    f"could be made next to it ({err.strerror or err}); the file was not "
+                    "changed. Copy it to a folder you can write to and open it there.",
+                    PlanFileProblem.MIGRATION_FAILED,
+                ) from err
         kept = f" A copy of the original is at «{self.backup_path}»." if self.backup_path else ""
         try:
             with self._engine.begin() as c:
@@ -201,18 +217,48 @@ def load_plan(target: Target) -> Plan:
         return repository.load()
 
 
+def save_plan(target: Target, plan: Plan, dirty_scenarios: set[int] | None = None) -> None:
+    """Save ``plan`` into an existing plan file in one transaction (``PlanRepository.save``)."""
+    with PlanRepository.open(target, integrity_check=False) as repository:
+        repository.save(plan, dirty_scenarios)
+
+
 def save_plan_as(target: Target, plan: Plan) -> None:
     """Write ``plan`` to a new file (or replace one) atomically."""
     PlanRepository.create(target, plan).close()
 
 
+def create_plan_file(target: Target, plan: Plan, *, replace: bool = False) -> None:
+    """Write ``plan`` as a new plan file; an existing file is replaced only if ``replace``."""
+    path, _ = _parse(target)
+    if not replace and path is not None and path.exists():
+        raise PlanFileError(
+            f"{display_name(path)} already exists; choose another name or replace it.",
+            PlanFileProblem.EXISTS,
+        )
+    save_plan_as(target, plan)
+
+
 def check_plan_file(target: Target) -> list[str]:
-    """Every problem with a plan file, as messages; empty when it is sound (``check`` command)."""
+    """Every problem with a plan file, as messages; empty when it is sound (``check`` command).
+
+    The file is never changed: a file of an older schema is checked as an upgraded copy.
+    """
     try:
-        with PlanRepository.open(target) as repository:
+        with PlanRepository.open(target, upgrade=False) as repository:
             return repository.check()
     except PlanFileError as err:
-        return [str(err)]
+        path, _ = _parse(target)
+        if err.problem is not PlanFileProblem.OLDER_SCHEMA or path is None:
+            return [str(err)]
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        try:
+            with PlanRepository.open(copy) as repository:
+                return repository.check()
+        except PlanFileError as err:
+            return [str(err)]
 
 
 def _parse(target: Target) -> tuple[Path | None, str]:
@@ -224,17 +270,6 @@ def _parse(target: Target) -> tuple[Path | None, str]:
             return Path(url.database or ""), text
         return None, text
     return Path(text), text
-
-
-def _dimensions(plan: Plan) -> tuple[Any, ...]:
-    """What, when it changes, changes the shape (or meaning) of every scenario's arrays."""
-    s = plan.settings
-    return (
-        tuple(r.id for r in plan.regions),
-        tuple(src.id for src in plan.sources),
-        tuple(line.id for line in plan.budget_lines),
-        (s.start_year, s.start_month, s.horizon_months, s.fiscal_year_start_month),
-    )
 
 
 def _read_identity(connection: Connection) -> tuple[bool, int]:
@@ -286,7 +321,7 @@ def _create_file(path: Path, plan: Plan, label: str) -> None:
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     engine = sqlite_adapter.create_sqlite_engine(temporary, create=True)
     try:
-        with _database_errors(label, PlanFileProblem.SAVE_FAILED):
+        with _database_errors(label, PlanFileProblem.SAVE_FAILED, new_file=True):
             sqlite_adapter.prepare_new_file(engine)
             with engine.begin() as c:
                 _write_new(c, plan)
@@ -318,20 +353,30 @@ def _sync_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _database_errors(label: str, problem: PlanFileProblem) -> Iterator[None]:
+def _database_errors(
+    label: str, problem: PlanFileProblem, *, new_file: bool = False
+) -> Iterator[None]:
     """Turn a database error into a message for the user."""
     try:
         yield
     except DBAPIError as err:
         cause = str(err.orig) if err.orig is not None else str(err)
         if problem is PlanFileProblem.SAVE_FAILED:
-            message = (
-                f"{label} could not be saved ({cause}). The file still holds the previously "
-                "saved version."
+            outcome = (
+                "Nothing was replaced."
+                if new_file
+                else "The file still holds the previously saved version."
             )
-        elif isinstance(err, OperationalError) and "locked" in cause:
+            message = f"{label} could not be saved ({cause}). {outcome}"
+        elif isinstance(err, OperationalError) and ("locked" in cause or "busy" in cause):
             message = f"{label} is in use by another program ({cause}); try again in a moment."
             problem = PlanFileProblem.UNREADABLE
+        elif isinstance(err, OperationalError) and "unable to open" in cause:
+            message = (
+                f"{label} cannot be opened ({cause}); check that you may read and write the "
+                "file and its folder."
+            )
+            problem = PlanFileProblem.UNREADABLE
         else:
-            message = f"{label} is damaged or is not a GTM Planner plan ({cause})."
+            message = f"{label} is damaged or was changed outside GTM Planner: {cause}."
         raise PlanFileError(message, problem) from err

@@ -7,6 +7,7 @@ Snapshots are written once, the change log is only appended to.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ def validate_for_save(plan: Plan, location: str) -> None:
 
     def refuse(reason: str) -> PlanFileError:
         return PlanFileError(
-            f"{location} was not saved: {reason}. The file still holds the previous version.",
+            f"{location} was not saved: {reason}. Nothing was written.",
             PlanFileProblem.INVALID_PLAN,
         )
 
@@ -34,29 +35,29 @@ def validate_for_save(plan: Plan, location: str) -> None:
         calendar = plan.calendar()
     except ValueError as err:
         raise refuse(f"the plan settings are invalid ({err})") from err
-    for what, keys in (
-        ("region", [r.id for r in plan.regions]),
-        ("source", [s.id for s in plan.sources]),
-        ("category", [c.key for c in plan.categories]),
-        ("budget line", [line.id for line in plan.budget_lines]),
-        ("scenario", [s.id for s in plan.scenarios]),
-        ("scenario name", [s.name for s in plan.scenarios]),
-        ("shared goal", [g.id for g in plan.goals]),
-        ("SLA line", [s.id for s in plan.sla]),
-        ("definition", [d.id for d in plan.definitions]),
-        ("snapshot", [s.id for s in plan.snapshots]),
-        ("change-log entry", [e.id for e in plan.change_log]),
+    identified: tuple[tuple[str, list[int]], ...] = (
+        ("regions", [r.id for r in plan.regions]),
+        ("sources", [s.id for s in plan.sources]),
+        ("budget lines", [line.id for line in plan.budget_lines]),
+        ("scenarios", [s.id for s in plan.scenarios]),
+        ("shared goals", [g.id for g in plan.goals]),
+        ("SLA lines", [s.id for s in plan.sla]),
+        ("definitions", [d.id for d in plan.definitions]),
+        ("snapshots", [s.id for s in plan.snapshots]),
+        ("change-log entries", [e.id for e in plan.change_log]),
+    )
+    for what, ids in identified:
+        if len(set(ids)) != len(ids):
+            raise refuse(f"two {what} have the same identifier")
+        if any(not 0 < i < 2**31 for i in ids):
+            raise refuse(f"an identifier of its {what} is outside 1 … 2³¹−1")
+    for what, names in (
+        ("scenarios", [s.name for s in plan.scenarios]),
+        ("categories", [c.key for c in plan.categories]),
     ):
-        if len(set(keys)) != len(keys):
-            raise refuse(f"two of its {what}s share the same identifier")
-    for what, number in (
-        ("region", [r.id for r in plan.regions]),
-        ("source", [s.id for s in plan.sources]),
-        ("budget line", [line.id for line in plan.budget_lines]),
-        ("scenario", [s.id for s in plan.scenarios]),
-    ):
-        if any(not 0 < n < 2**31 for n in number):
-            raise refuse(f"a {what} identifier is outside 1 … 2³¹−1")
+        if len(set(names)) != len(names):
+            twice = next(n for n in names if names.count(n) > 1)
+            raise refuse(f"two {what} are both called «{twice}»")
     category_keys = {c.key for c in plan.categories}
     for line in plan.budget_lines:
         if line.category not in category_keys:
@@ -81,8 +82,12 @@ def write_plan(connection: Connection, plan: Plan, rewrite: set[int] | None) -> 
     """Make the tables hold ``plan``.
 
     ``rewrite`` names the scenarios whose inputs changed since the tables last matched the
-    plan (None: all of them). Scenarios new to the tables are always written.
+    plan (None: all of them). Scenarios new to the tables are always written, and every
+    scenario is when the stored regions, sources, budget lines or calendar differ from the
+    plan's (their arrays changed shape or meaning, whatever ``rewrite`` says).
     """
+    if rewrite is not None and _stored_dimensions(connection) != _dimensions(plan):
+        rewrite = None
     connection.execute(delete(schema.plan_settings))
     settings = plan.settings
     connection.execute(
@@ -111,6 +116,34 @@ def write_plan(connection: Connection, plan: Plan, rewrite: set[int] | None) -> 
         _insert(connection, table, rows)
     _write_snapshots(connection, plan)
     _append_change_log(connection, plan)
+
+
+def _dimensions(plan: Plan) -> tuple[Any, ...]:
+    s = plan.settings
+    return (
+        [r.id for r in plan.regions],
+        [src.id for src in plan.sources],
+        [line.id for line in plan.budget_lines],
+        [(s.start_year, s.start_month, s.horizon_months, s.fiscal_year_start_month)],
+    )
+
+
+def _stored_dimensions(connection: Connection) -> tuple[Any, ...]:
+    def ids(table: Table) -> list[int]:
+        statement = select(table.c.id).order_by(table.c.position, table.c.id)
+        return list(connection.execute(statement).scalars())
+
+    settings = schema.plan_settings.c
+    calendar = select(
+        settings.start_year, settings.start_month, settings.horizon_months,
+        settings.fiscal_year_start_month,
+    )  # fmt: skip
+    return (
+        ids(schema.regions),
+        ids(schema.sources),
+        ids(schema.budget_lines),
+        [tuple(row) for row in connection.execute(calendar).all()],
+    )
 
 
 def _write_dimensions(connection: Connection, plan: Plan) -> None:
@@ -195,10 +228,11 @@ def _sync(
     if updates:
         by_key = update(table).where(key_column == bindparam("stored_key"))
         if table is schema.scenarios:
-            # Names are unique: park them first so two scenarios can swap names in one save.
+            # Names are unique: park every remaining one under a name of its own first, so
+            # that two scenarios can swap names in one save.
             connection.execute(
                 by_key.values(name=bindparam("parked_name")),
-                [{"stored_key": r[key], "parked_name": f"\x00{r[key]}"} for r in updates],
+                [{"stored_key": r[key], "parked_name": f"parked {r[key]}"} for r in updates],
             )
         connection.execute(
             by_key,
@@ -249,7 +283,7 @@ def _storable(values: np.ndarray[Any, Any]) -> list[float | None]:
     """Python floats for the driver, with NaN as NULL."""
     listed: list[float | None] = values.tolist()
     if np.isnan(values).any():
-        listed = [None if v is None or np.isnan(v) else v for v in listed]
+        listed = [None if v is not None and math.isnan(v) else v for v in listed]
     return listed
 
 
