@@ -114,8 +114,24 @@ def main() -> None:
         rows.append(("recompute one scenario (engine + KPIs)", _ms(recompute_s),
                      _verdict(recompute_s, 0.020), *peer))  # fmt: skip
 
+        # The peer: the same 360k budget cells kept as an Excel workbook instead.
+        frame = pd.DataFrame(
+            np.concatenate([s.inputs.budget for s in plan.scenarios]).reshape(
+                -1, plan.settings.horizon_months
+            )
+        )
+        xlsx = Path(folder) / "peer.xlsx"
+        started = time.perf_counter()
+        frame.to_excel(xlsx)
+        to_excel_s = time.perf_counter() - started
+        started = time.perf_counter()
+        pd.read_excel(xlsx)
+        read_excel_s = time.perf_counter() - started
+
         open_s = _median_seconds(lambda: load_plan(path), 5)
-        rows.append(("open the large plan", _ms(open_s), _verdict(open_s, 0.5), "", ""))
+        rows.append(("open the large plan", _ms(open_s), _verdict(open_s, 0.5),
+                     f"pandas read_excel of the same {frame.size:,} budget cells "
+                     f"{_ms(read_excel_s)}", f"{read_excel_s / open_s:,.0f}x faster"))  # fmt: skip
 
         loaded = load_plan(path)
         target = loaded.scenarios[3]
@@ -125,15 +141,8 @@ def main() -> None:
             save_plan(path, loaded, dirty_scenarios={target.id})
 
         save_s = _median_seconds(edit_and_save, 5)
-        frame = pd.DataFrame(
-            target.inputs.budget.reshape(-1, plan.settings.horizon_months),
-        )
-        xlsx = Path(folder) / "peer.xlsx"
-        started = time.perf_counter()
-        frame.to_excel(xlsx)
-        to_excel_s = time.perf_counter() - started
         rows.append(("save after one edit", _ms(save_s), _verdict(save_s, 0.25),
-                     f"pandas to_excel of one scenario's {frame.size:,} budget cells "
+                     f"pandas to_excel of the same {frame.size:,} budget cells "
                      f"{_ms(to_excel_s)}", f"{to_excel_s / save_s:,.0f}x faster"))  # fmt: skip
 
         def clone_and_save() -> None:

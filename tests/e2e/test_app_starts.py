@@ -88,3 +88,17 @@ def test_app_on_a_file_that_is_not_a_plan_exits_with_the_reason(tmp_path: Path) 
     assert result.returncode == 1
     assert "not a GTM Planner plan" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_first_run_without_a_plan_creates_the_demo_in_the_data_folder(tmp_path: Path) -> None:
+    png = tmp_path / "window.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm_planner", "--screenshot", str(png)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    _assert_clean(result)
+    demo = tmp_path / "data" / "gtm-planner" / "Northwind Analytics demo.gtmplan"
+    assert demo.exists()
+    assert cli_main(["check", str(demo)]) == 0
