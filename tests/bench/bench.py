@@ -45,15 +45,19 @@ def _verdict(seconds: float, budget: float) -> str:
 
 
 def _peak_memory_mb(path: Path) -> float:
-    """Peak RSS of a fresh process that opens the large plan and computes every scenario."""
+    """Peak RSS of a fresh process that opens the large plan and computes every scenario.
+
+    Read from VmHWM: on Linux ``ru_maxrss`` carries the parent's peak across fork and exec.
+    """
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from gtm_planner.model.persistence import load_plan\n"
         "from gtm_planner.model.engine import compute_scenario, compute_kpis\n"
         "plan = load_plan(sys.argv[1])\n"
         "for s in plan.scenarios:\n"
         "    compute_kpis(plan, s.inputs, compute_scenario(plan, s.inputs))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "print(status.split()[0])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
