@@ -205,3 +205,8 @@ def validate_plan(plan: Plan) -> list[Problem]:
     for scenario in plan.scenarios:
         problems.extend(validate_inputs(plan, scenario.name, scenario.inputs))
     return problems
+
+
+def cell_label(plan: Plan, field: str, index: tuple[int, ...]) -> str:
+    """An input cell in the user's words: "Win rate (EMEA / Marketing)"."""
+    return f"{RULE_BY_FIELD[field].label} ({_where(plan, field, index)})"
