@@ -1,0 +1,43 @@
+"""The one ``QUndoCommand`` adapter: runs the model's pure commands on a ``QUndoStack``.
+
+``QUndoStack.push`` calls ``redo`` itself, so a command is never applied before it is pushed.
+Validation happens before ``push`` (the grid models parse and check first); what reaches the
+stack always applies.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from gtm_planner.model.commands import Command
+from gtm_planner.model.document import PlanDocument
+
+
+class _Adapter(QUndoCommand):
+    def __init__(self, document: PlanDocument, command: Command) -> None:
+        super().__init__(command.label)
+        self._document = document
+        self._forward = command
+        self._inverse: Command | None = None
+
+    def redo(self) -> None:
+        self._inverse = self._forward.apply(self._document)
+
+    def undo(self) -> None:
+        assert self._inverse is not None, "undo before redo"
+        self._forward = self._inverse.apply(self._document)
+
+
+class UndoController:
+    """Owns the window's undo stack; every edit of the plan goes through ``push``."""
+
+    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+        self.document = document
+        self.stack = QUndoStack(parent)
+
+    def push(self, command: Command) -> None:
+        """Apply ``command`` as one undoable step named by its label."""
+        if self.document.read_only:
+            raise PermissionError("this plan is open read-only; save a copy to edit it")
+        self.stack.push(_Adapter(self.document, command))
