@@ -20,6 +20,7 @@ StandardKey = QKeySequence.StandardKey
 
 class Menu(StrEnum):
     FILE = "&File"
+    EDIT = "&Edit"
     VIEW = "&View"
     HELP = "&Help"
 
@@ -39,6 +40,18 @@ class ActionSpec:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", Menu.FILE, StandardKey.Quit, "Ctrl+Q",
                "Close GTM Planner"),
+    ActionSpec("undo", "&Undo", Menu.EDIT, StandardKey.Undo, "Ctrl+Z",
+               "Undo the last change"),
+    ActionSpec("redo", "&Redo", Menu.EDIT, StandardKey.Redo, "Ctrl+Shift+Z",
+               "Redo the change just undone", separator_after=True),
+    ActionSpec("copy", "&Copy", Menu.EDIT, StandardKey.Copy, "Ctrl+C",
+               "Copy the selected cells (tab-separated, for Excel)"),
+    ActionSpec("paste", "&Paste", Menu.EDIT, StandardKey.Paste, "Ctrl+V",
+               "Paste a range copied from Excel at the current cell (all cells or none)"),
+    ActionSpec("fill_down", "Fill &down", Menu.EDIT, None, "Ctrl+D",
+               "Copy the top cell of the selection into the cells below it"),
+    ActionSpec("fill_right", "Fill &right", Menu.EDIT, None, "Ctrl+R",
+               "Copy the left cell of the selection into the cells right of it"),
     ActionSpec("zoom_in", "&Larger text", Menu.VIEW, StandardKey.ZoomIn, "Ctrl++",
                "Make every number larger, for the back of the room"),
     ActionSpec("zoom_out", "&Smaller text", Menu.VIEW, StandardKey.ZoomOut, "Ctrl+-",
@@ -47,6 +60,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Back to the normal text size", separator_after=True),
     ActionSpec("full_screen", "&Full screen", Menu.VIEW, StandardKey.FullScreen, "F11",
                "Fill the screen (for the projector)", checkable=True),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", Menu.HELP, None, "F1",
+               "Every keyboard shortcut of the app"),
     ActionSpec("about", "&About GTM Planner", Menu.HELP, None, "",
                "What this application is and does"),
 )  # fmt: skip
@@ -71,16 +86,28 @@ def create_actions(parent: QWidget) -> dict[str, QAction]:
     return actions
 
 
-def enabled_states(document: PlanDocument, text_point_size: int) -> dict[str, bool]:
-    """Which actions can run now: the one place enablement is decided.
-
-    Nothing depends on ``document`` yet; Save will (a read-only file cannot be saved).
-    """
+def enabled_states(
+    document: PlanDocument,
+    text_point_size: int,
+    *,
+    can_undo: bool = False,
+    can_redo: bool = False,
+    grid_focused: bool = False,
+) -> dict[str, bool]:
+    """Which actions can run now: the one place enablement is decided."""
+    editable = not document.read_only
     return {
         "quit": True,
+        "undo": editable and can_undo,
+        "redo": editable and can_redo,
+        "copy": grid_focused,
+        "paste": editable and grid_focused,
+        "fill_down": editable and grid_focused,
+        "fill_right": editable and grid_focused,
         "zoom_in": text_point_size < MAX_POINT_SIZE,
         "zoom_out": text_point_size > MIN_POINT_SIZE,
         "zoom_reset": True,
         "full_screen": True,
+        "shortcuts": True,
         "about": True,
     }

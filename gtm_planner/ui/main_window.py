@@ -10,11 +10,10 @@ import html
 from importlib import metadata
 
 from PySide6.QtWidgets import (
-    QFrame,
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSizePolicy,
     QToolBar,
     QVBoxLayout,
@@ -23,13 +22,16 @@ from PySide6.QtWidgets import (
 
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.ui.actions import ACTIONS, Menu, create_actions, enabled_states
+from gtm_planner.ui.dashboard_page import DashboardPage
 from gtm_planner.ui.document_events import subscribe
-from gtm_planner.ui.kpi_panel import KpiPanel
+from gtm_planner.ui.edit_routing import focused_grid
 from gtm_planner.ui.models import KpiTableModel, WaterfallTableModel
+from gtm_planner.ui.navigation import Navigator
 from gtm_planner.ui.plan_header import PlanHeader
 from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
+from gtm_planner.ui.shortcuts_dialog import ShortcutsDialog
 from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
-from gtm_planner.ui.waterfall_panel import WaterfallPanel
+from gtm_planner.ui.undo import UndoController
 
 APP_NAME = "GTM Planner"
 DEFAULT_SIZE = (1600, 1000)
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.text_point_size = DEFAULT_POINT_SIZE
         self.setObjectName("mainWindow")
 
+        self.undo = UndoController(document, self)
         self.kpi_model = KpiTableModel(document, self)
         self.waterfall_model = WaterfallTableModel(document, self)
         self.action_by_id = create_actions(self)
@@ -92,6 +95,20 @@ class MainWindow(QMainWindow):
         )
         self.action_by_id["full_screen"].toggled.connect(self._set_full_screen)
         self.action_by_id["about"].triggered.connect(self._show_about)
+        self.action_by_id["shortcuts"].triggered.connect(self._show_shortcuts)
+        stack = self.undo.stack
+        self.action_by_id["undo"].triggered.connect(stack.undo)
+        self.action_by_id["redo"].triggered.connect(stack.redo)
+        stack.undoTextChanged.connect(lambda text: self._name_action("undo", "&Undo", text))
+        stack.redoTextChanged.connect(lambda text: self._name_action("redo", "&Redo", text))
+        stack.indexChanged.connect(lambda _index: self._update_enabled_actions())
+        for action_id in ("copy", "paste", "fill_down", "fill_right"):
+            self.action_by_id[action_id].triggered.connect(
+                lambda _checked=False, a=action_id: self._edit_grid(a)
+            )
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Scenario", self)
@@ -108,30 +125,25 @@ class MainWindow(QMainWindow):
 
     def _build_central_widget(self) -> None:
         self.plan_header = PlanHeader(self.document, self)
-        self.kpi_panel = KpiPanel(self.kpi_model, parent=self)
-        self.waterfall_panel = WaterfallPanel(self.waterfall_model, self)
-
-        body = QWidget(self)
-        body.setObjectName("bodyContents")
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(20, 14, 20, 12)
-        body_layout.setSpacing(18)
-        body_layout.addWidget(self.kpi_panel)
-        body_layout.addWidget(self.waterfall_panel, 1)
+        self.dashboard = DashboardPage(self.kpi_model, self.waterfall_model, self)
+        self.kpi_panel = self.dashboard.kpi_panel
+        self.waterfall_panel = self.dashboard.waterfall_panel
+        self.navigator = Navigator(self)
+        self.navigator.add_page("Dashboard", self.dashboard)
+        for title, page in self._screens():
+            self.navigator.add_page(title, page)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.plan_header)
-        # Very large text scrolls the page rather than cut numbers off.
-        scroll_area = QScrollArea(self)
-        scroll_area.setObjectName("body")
-        scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        scroll_area.setWidgetResizable(True)
-        scroll_area.setWidget(body)
-        layout.addWidget(scroll_area, 1)
+        layout.addWidget(self.navigator, 1)
         self.setCentralWidget(central)
+
+    def _screens(self) -> list[tuple[str, QWidget]]:
+        """The editing screens, in the order of SPEC §4's navigation."""
+        return []
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -171,8 +183,36 @@ class MainWindow(QMainWindow):
         self.recalc_label.setText(recalculation_text(self.document.last_recalc_seconds))
 
     def _update_enabled_actions(self) -> None:
-        for action_id, enabled in enabled_states(self.document, self.text_point_size).items():
+        states = enabled_states(
+            self.document,
+            self.text_point_size,
+            can_undo=self.undo.stack.canUndo(),
+            can_redo=self.undo.stack.canRedo(),
+            grid_focused=focused_grid(self) is not None,
+        )
+        for action_id, enabled in states.items():
             self.action_by_id[action_id].setEnabled(enabled)
+
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self._update_enabled_actions()
+
+    def _name_action(self, action_id: str, verb: str, what: str) -> None:
+        """'Undo Paste 12 cells': the Edit menu names the step it will undo or redo."""
+        self.action_by_id[action_id].setText(f"{verb} {what}" if what else verb)
+
+    def _edit_grid(self, action_id: str) -> None:
+        grid = focused_grid(self)
+        if grid is None:
+            return
+        if action_id == "copy":
+            grid.copy_selection()
+        elif action_id == "paste":
+            text = QApplication.clipboard().text()
+            grid.paste_text(text)
+        elif action_id == "fill_down":
+            grid.fill_down()
+        elif action_id == "fill_right":
+            grid.fill_right()
 
     # --- controller ---------------------------------------------------------------------
 
@@ -192,6 +232,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(stylesheet(self.text_point_size))
         self.kpi_panel.reflow()
         self.waterfall_panel.table.fit_to_contents()
+        self.navigator.fit_width()
         self._update_enabled_actions()
 
     def _zoom(self, steps: int) -> None:
@@ -202,6 +243,9 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         else:
             self.showNormal()
+
+    def _show_shortcuts(self) -> None:
+        ShortcutsDialog(self.action_by_id, self.navigator.titles, self).exec()
 
     def _show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", self.about_text())

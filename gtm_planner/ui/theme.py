@@ -86,11 +86,21 @@ QTableView {{
 }}
 QHeaderView::section {{
     background: {HEADER_FILL}; color: {INK}; border: none;
-    border-right: 1px solid {RULE}; border-bottom: 1px solid {RULE}; padding: 4px 8px;
+    border-right: 1px solid {RULE}; border-bottom: 1px solid {RULE}; padding: 4px 6px;
 }}
 QHeaderView::section:horizontal {{
     font-size: {scaled(base, 0.92)}pt; font-weight: 600; border-bottom: 2px solid {INK};
 }}
 QTableCornerButton::section {{ background: {HEADER_FILL}; border: none;
                                border-bottom: 2px solid {INK}; }}
+
+QListWidget#navigation {{
+    background: {SURFACE}; border: none; border-right: 1px solid {RULE};
+    font-size: {scaled(base, 1.05)}pt; padding-top: 10px; outline: none;
+}}
+QListWidget#navigation::item {{ padding: 9px 18px; border-left: 4px solid transparent; }}
+QListWidget#navigation::item:hover {{ background: {ALTERNATE_FILL}; }}
+QListWidget#navigation::item:selected {{
+    background: #dbeafe; color: {INK}; font-weight: 700; border-left: 4px solid {ACCENT};
+}}
 """

@@ -41,18 +41,16 @@ SUMMARY_KPIS = (
 WATERFALL_COLUMNS = (
     Column("target", "Bookings target", Unit.MONEY),
     Column("won", "Won deals", Unit.COUNT),
-    Column("opportunities", "Opportunities", Unit.COUNT),
+    Column("opportunities", "Opps", Unit.COUNT),
     Column("pipeline", "Pipeline", Unit.MONEY),
     Column("sqls", "SQLs", Unit.COUNT),
     Column("mqls", "MQLs", Unit.COUNT),
     Column("inquiries", "Inquiries", Unit.COUNT),
     Column("demand_creation", "Demand-creation budget", Unit.MONEY),
     Column("coverage", "Required coverage", Unit.RATIO),
-    Column("opportunities_before_start", "Opportunities needed before plan start", Unit.COUNT),
-    Column(
-        "marketing_pipeline_before_start", "Marketing pipeline needed before start", Unit.MONEY
-    ),
-    Column("opening_pipeline", "Opening pipeline (marketing)", Unit.MONEY),
+    Column("opportunities_before_start", "Opps needed before start", Unit.COUNT),
+    Column("marketing_pipeline_before_start", "Mkt pipeline needed before start", Unit.MONEY),
+    Column("opening_pipeline", "Opening mkt pipeline", Unit.MONEY),
 )
 
 
