@@ -77,6 +77,42 @@ def _cold_start_seconds(path: Path, png: Path) -> float:
     return time.perf_counter() - started
 
 
+def _edit_to_repaint_seconds(path: Path) -> list[tuple[str, float]]:
+    """Per screen of the window: push one budget edit, then repaint the whole window at once."""
+    from PySide6.QtWidgets import QApplication
+
+    from gtm_planner.model.commands import SetValues
+    from gtm_planner.model.document import PlanDocument
+    from gtm_planner.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    document = PlanDocument(load_plan(path), path=path)
+    window = MainWindow(document)
+    window.resize(1600, 1000)
+    window.show()
+    app.processEvents()
+    scenario = document.current_scenario
+    line = int(np.flatnonzero(document.plan.demand_creation_mask())[0])
+    results: list[tuple[str, float]] = []
+    for title in window.navigator.titles:
+        window.navigator.show_page(title)
+        window.repaint()
+        app.processEvents()
+        times = []
+        for i in range(15):
+            value = float(scenario.inputs.budget[line, i % 40, 5] + 500.0)
+            edit = SetValues("Edit", scenario.id, "budget", np.array([[line, i % 40, 5]]),
+                             np.array([value]))  # fmt: skip
+            started = time.perf_counter()
+            window.undo.push(edit)
+            window.repaint()
+            app.processEvents()
+            times.append(time.perf_counter() - started)
+        results.append((title, statistics.median(times)))
+    window.close()
+    return results
+
+
 def _reference_recompute_seconds(plan: Plan, scenario: Scenario) -> float | None:
     """The slow, per-cell reference engine of the tests: what a cell-by-cell model costs."""
     try:
@@ -159,6 +195,10 @@ def main() -> None:
         rows.append(("clone a scenario and save", _ms(clone_s), _verdict(clone_s, 0.3), "", ""))
         rows.append(("write the whole large plan to a new file", _ms(write_seconds), "",
                      f"file size {size_mb:,.1f} MB", ""))  # fmt: skip
+
+        for title, seconds in _edit_to_repaint_seconds(path):
+            rows.append((f"edit → window repainted ({title})", _ms(seconds),
+                         _verdict(seconds, 0.100), "", ""))  # fmt: skip
 
         memory = _peak_memory_mb(path)
         rows.append(("peak memory: open + compute all scenarios", f"{memory:,.0f} MB",
