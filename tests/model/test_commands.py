@@ -50,7 +50,7 @@ def _commands(plan: Plan) -> list[Command]:
             "budget",
             np.array([[7, 0, 0], [7, 0, 1], [7, 1, 0]]),
             np.array([1.0, 2.0, 3.0]),
-        ),  # fmt: skip
+        ),
         SetScalar("Gross margin", 1, "gross_margin", 0.7),
         Macro(
             "Fill",
@@ -58,13 +58,13 @@ def _commands(plan: Plan) -> list[Command]:
                 SetValues("a", 1, "asp", np.array([[0, 0]]), np.array([1.0])),
                 SetValues("b", 1, "asp", np.array([[0, 0]]), np.array([2.0])),
             ),
-        ),  # fmt: skip
+        ),
         SetAttribute("Rename", RecordKind.REGION, 2, "name", "Europe"),
         InsertRegion("Add region", 4, Region(9, "India")),
         RemoveRegion("Remove region", 2),
         InsertBudgetLine(
             "Add line", 0, BudgetLine(99, "Podcasts", "demand_creation", Function.MARKETING)
-        ),  # fmt: skip
+        ),
         RemoveBudgetLine("Remove line", 8),
         InsertScenario("Clone", 3, Scenario(7, "Baseline copy", clone)),
         RemoveScenario("Delete", 2),
@@ -74,7 +74,7 @@ def _commands(plan: Plan) -> list[Command]:
             RecordKind.DEFINITION,
             0,
             Definition(50, "PQL", "Product-qualified lead", Owner.JOINT),
-        ),  # fmt: skip
+        ),
         RemoveRecord("Remove term", RecordKind.DEFINITION, 1),
     ]
 
