@@ -7,6 +7,7 @@ in the user's data folder); ``gtm-planner SUBCOMMAND …`` runs headless (see ``
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,9 +23,19 @@ def demo_plan_path() -> Path:
     from platformdirs import user_data_path
 
     from gtm_planner.model.demo import build_demo_plan
-    from gtm_planner.model.persistence import create_plan_file
+    from gtm_planner.model.persistence import PlanFileError, PlanRepository, create_plan_file
 
     path = user_data_path("gtm-planner", appauthor=False) / DEMO_FILE_NAME
+    if path.exists():
+        try:
+            check = PlanRepository.open(path, integrity_check=True, upgrade=True)
+            check.close()
+        except PlanFileError as err:
+            # The demo is ours to rebuild: keep the damaged copy aside and write a fresh one.
+            damaged = path.with_name(path.name + ".damaged")
+            path.replace(damaged)
+            print(f"gtm-planner: the demo plan was unreadable ({err}); rebuilt it, the old "
+                  f"copy is {damaged}", file=sys.stderr)  # fmt: skip
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         create_plan_file(path, build_demo_plan())
@@ -76,12 +87,19 @@ def _install_qt_message_filter() -> None:
 
 
 def run_gui(argv: Sequence[str]) -> int:
-    args = _gui_parser().parse_args(argv)
+    parser = _gui_parser()
+    args = parser.parse_args(argv)
+    if args.plan is not None and args.plan.suffix != ".gtmplan" and not args.plan.exists():
+        parser.error(
+            f"{args.plan}: not a command ({', '.join(cli.SUBCOMMANDS)}) nor a .gtmplan file"
+        )
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
-        print(f"gtm-planner: --size {args.size!r}: give WIDTHxHEIGHT, e.g. 1600x1000",
-              file=sys.stderr)  # fmt: skip
+        width = height = 0
+    if not (640 <= width <= 7680 and 400 <= height <= 4320):
+        print(f"gtm-planner: --size {args.size!r}: give WIDTHxHEIGHT from 640x400 to "
+              "7680x4320, e.g. 1600x1000", file=sys.stderr)  # fmt: skip
         return cli.EXIT_USAGE
     problem = display_problem()
     if problem:
@@ -111,9 +129,15 @@ def run_gui(argv: Sequence[str]) -> int:
         return cli.EXIT_USER_ERROR
     window = MainWindow(document)
     if args.screenshot is not None:
-        save_screenshot(window, args.screenshot, size=(width, height))
+        try:
+            save_screenshot(window, args.screenshot, size=(width, height))
+        except OSError as exc:
+            print(f"gtm-planner: {exc}", file=sys.stderr)
+            return cli.EXIT_USER_ERROR
         print(f"Saved {args.screenshot}")
         return cli.EXIT_OK
+    # Ctrl+C in the terminal that started the app closes it, as for any terminal program.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     window.resize(width, height)
     window.show()
     return app.exec()

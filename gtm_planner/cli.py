@@ -20,6 +20,8 @@ from gtm_planner.model.exchange.tables import SUMMARY_KPIS
 from gtm_planner.model.formatting import format_value
 from gtm_planner.model.persistence import (
     PlanFileError,
+    PlanFileProblem,
+    PlanRepository,
     check_plan_file,
     create_plan_file,
     load_plan,
@@ -80,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _target_path(path: Path, force: bool) -> Path:
-    if path.suffix != ".gtmplan":
+    if path.suffix != ".gtmplan" or path.name == ".gtmplan":
         raise UserError(f"{path}: a plan file must end in .gtmplan")
     if path.exists() and not force:
         raise UserError(f"{path} already exists (use --force to replace it)")
@@ -114,16 +116,21 @@ def _new_plan(args: argparse.Namespace) -> Plan:
         raise UserError(f"--fiscal-year-start {args.fiscal_year_start}: give a month 1 to 12")
     if not re.fullmatch(r"[A-Z]{3}", args.currency):
         raise UserError(f"--currency {args.currency!r}: give a three-letter ISO code, e.g. EUR")
-    names = args.region or ["Global"]
-    if len(set(names)) != len(names) or any(not n.strip() for n in names):
+    if not 1900 <= year <= 2200:
+        raise UserError(f"--start {args.start!r}: give a year between 1900 and 2200")
+    if not args.name.strip():
+        raise UserError("--name: the plan needs a name")
+    names = [n.strip() for n in (args.region or ["Global"])]
+    folded = [n.casefold() for n in names]
+    if len(set(folded)) != len(folded) or any(not n for n in names):
         raise UserError("--region: region names must be non-empty and different")
-    settings = PlanSettings(args.name, args.currency, args.fiscal_year_start, year, month,
+    settings = PlanSettings(args.name.strip(), args.currency, args.fiscal_year_start, year, month,
                             args.months)  # fmt: skip
     sources = default_sources()
     inputs = empty_inputs(len(names), len(sources), 0, settings.calendar())
     return Plan(
         settings=settings,
-        regions=[Region(i + 1, n.strip()) for i, n in enumerate(names)],
+        regions=[Region(i + 1, n) for i, n in enumerate(names)],
         sources=sources,
         categories=default_categories(),
         budget_lines=[],
@@ -199,8 +206,22 @@ def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
     return "\n".join(lines)
 
 
+def read_plan(path: Path) -> Plan:
+    """Load a plan without changing its file: one of an older schema is upgraded as a copy."""
+    try:
+        with PlanRepository.open(path, upgrade=False) as repository:
+            return repository.load()
+    except PlanFileError as err:
+        if err.problem is not PlanFileProblem.OLDER_SCHEMA:
+            raise
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        return load_plan(copy)
+
+
 def _cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     print(render_summary(plan, _scenarios(plan, args.scenario)), file=out)
     return EXIT_OK
 
@@ -213,12 +234,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         for line in file_problems:
             print(line, file=out)
         raise UserError(f"{args.plan}: {len(file_problems)} problems in the file")
-    with tempfile.TemporaryDirectory() as folder:
-        # Validate a copy: loading a file of an older schema would upgrade it, and check
-        # never changes the file it checks.
-        copy = Path(folder) / args.plan.name
-        shutil.copyfile(args.plan, copy)
-        plan = load_plan(copy)
+    plan = read_plan(args.plan)  # check never changes the file it checks
     problems = validate_plan(plan)
     if problems:
         for p in problems:

@@ -153,6 +153,28 @@ def _baseline_inputs(
     return inputs
 
 
+def _demand_creation_need_beyond_horizon(plan: Plan, inputs: ScenarioInputs) -> np.ndarray:
+    """The linear (e = 1) demand-creation need per month, looking a year past the horizon.
+
+    Spend in the last months buys bookings that close after the horizon, so a plan sized only
+    on in-horizon targets would starve the next year's opening pipeline.
+    """
+    settings = plan.settings
+    horizon = settings.horizon_months
+    extended = PlanSettings(settings.name, settings.currency, settings.fiscal_year_start_month,
+                            settings.start_year, settings.start_month, horizon + 12)  # fmt: skip
+    years = len(extended.calendar().fiscal_years)
+    probe = inputs.copy()
+    extra_years = years - probe.annual_target.shape[1]
+    growth = probe.annual_target[:, -1:] * 1.25 ** np.arange(1, extra_years + 1)
+    probe.annual_target = np.hstack([probe.annual_target, growth])
+    probe.ae_hires = np.pad(probe.ae_hires, ((0, 0), (0, 12)))
+    probe.budget = np.pad(probe.budget, ((0, 0), (0, 0), (0, 12)))
+    probe.elasticity = np.ones_like(probe.elasticity)
+    probe_plan = Plan(extended, plan.regions, plan.sources, plan.categories, plan.budget_lines, [])
+    return compute_scenario(probe_plan, probe).reverse.demand_creation_needed[:, :horizon]
+
+
 def _size_budget(
     inputs: ScenarioInputs,
     lines: list[BudgetLine],
@@ -172,12 +194,11 @@ def _size_budget(
     )  # flat, for people and programs
     plan = Plan(settings, [Region(i, str(i)) for i in range(inputs.asp.shape[0])],
                 default_sources(), default_categories(), lines, [])  # fmt: skip
-    inputs.reference_spend = np.ones_like(inputs.reference_spend)
+    need = _demand_creation_need_beyond_horizon(plan, inputs)
     saved_elasticity = inputs.elasticity.copy()
-    inputs.elasticity = np.ones_like(inputs.elasticity)
-    need = compute_scenario(plan, inputs).reverse.demand_creation_needed
     kernel = np.ones(3) / 3.0  # a three-month moving average: a steady run-rate
-    smoothed = np.apply_along_axis(lambda x: np.convolve(x, kernel, mode="same"), 1, need)
+    padded = np.pad(need, ((0, 0), (1, 1)), mode="edge")
+    smoothed = np.apply_along_axis(lambda x: np.convolve(x, kernel, mode="valid"), 1, padded)
     smoothed = np.maximum(smoothed, need.mean(axis=1, keepdims=True) * 0.6) * coverage_of_need
     inputs.elasticity = saved_elasticity
     inputs.reference_spend = smoothed.mean(axis=1)
@@ -249,6 +270,16 @@ def _efficiency(base: ScenarioInputs, lines: list[BudgetLine]) -> ScenarioInputs
     return s
 
 
+def _marketing_sqls_per_quarter(
+    settings: PlanSettings, regions: list[Region], lines: list[BudgetLine], inputs: ScenarioInputs
+) -> float:
+    """The SQLs the baseline needs from marketing per quarter: what the SLA commits to."""
+    plan = Plan(settings, regions, default_sources(), default_categories(), lines, [])
+    sqls = compute_scenario(plan, inputs).reverse.sqls[:, plan.marketing_source_index(), :]
+    quarters = settings.calendar().quarter_count
+    return float(round(sqls.sum() / quarters, -1))
+
+
 def build_demo_plan() -> Plan:
     """Northwind Analytics' FY2027 plan: 4 regions, 3 scenarios, goals, SLA and glossary."""
     settings = _settings("Northwind Analytics — FY2027 GTM plan", 12)
@@ -268,7 +299,7 @@ def build_demo_plan() -> Plan:
                    45_000_000),
         SharedGoal(2, "Marketing-sourced pipeline", "marketing_sourced_pipeline", Owner.CMO,
                    2027, 75_000_000),
-        SharedGoal(3, "Start-of-quarter coverage", "pipeline_coverage", Owner.CRO, 2027, 3.0),
+        SharedGoal(3, "Start-of-quarter coverage", "pipeline_coverage", Owner.CRO, 2027, 4.0),
         SharedGoal(4, "Blended CAC", "blended_cac", Owner.JOINT, 2027, 60_000),
         SharedGoal(5, "Net new logos", "won_deals", Owner.CRO, 2027, 800),
         SharedGoal(6, "Marketing-sourced share of pipeline", "marketing_sourced_share",
@@ -279,7 +310,8 @@ def build_demo_plan() -> Plan:
                 Owner.CRO, 0.85, "share of MQLs"),
         SlaLine(2, "Speed to first touch", "First touch on a new MQL", Owner.CRO, 24, "hours"),
         SlaLine(3, "SQL commitment", "SQLs marketing delivers per quarter, all regions",
-                Owner.CMO, 2_400, "SQLs per quarter"),
+                Owner.CMO, _marketing_sqls_per_quarter(settings, regions, lines, base),
+                "SQLs per quarter"),
         SlaLine(4, "MQL rejection feedback", "Rejected MQLs returned with a reason",
                 Owner.JOINT, 2, "business days"),
     ]  # fmt: skip

@@ -53,4 +53,4 @@ def format_value(value: float, unit: Unit, currency: str, short: bool = False) -
         return "–" if not math.isfinite(value) else f"{value:.2f}x"
     if unit is Unit.MONTHS:
         return "–" if not math.isfinite(value) else f"{value:.1f} months"
-    return count(value, 1 if 0 < abs(value) < 100 else 0)
+    return count(value, 1 if 0 < abs(value) < 10 else 0)

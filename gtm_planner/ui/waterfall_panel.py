@@ -112,8 +112,8 @@ class WaterfallPanel(QWidget):
         self.title = QLabel(model.table.title, self)
         self.title.setObjectName("sectionTitle")
         self.note = QLabel(
-            "Per region, all sources, whole plan; needs before plan start in their own columns. "
-            "Hover over a header for its formula.",
+            "Per region, whole plan; MQLs and inquiries are marketing's, the rest all sources; "
+            "needs before plan start in their own columns. Hover over a header for its formula.",
             self,
         )
         self.note.setObjectName("footnote")

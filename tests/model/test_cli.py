@@ -128,3 +128,39 @@ def test_large_demo_has_the_spec_size(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["demo", "--size", "large", str(path)], out=out) == 0
     assert "40 regions, 10 scenarios, 36 months" in out.getvalue()
+
+
+def test_summary_and_check_never_change_a_file_of_an_older_schema(tmp_path: Path) -> None:
+    from tests.model.persistence.test_plan_file_migrations import _write_schema_0_file
+
+    path = tmp_path / "old.gtmplan"
+    original = _write_schema_0_file(path, build_demo_plan())
+    assert main(["summary", str(path)], out=io.StringIO()) == 0
+    assert main(["check", str(path)], out=io.StringIO()) == 0
+    assert path.read_bytes() == original
+    assert list(tmp_path.iterdir()) == [path]  # no backup either: nothing was upgraded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--region", "EMEA", "--region", " emea"],
+        ["--name", "  "],
+        ["--start", "0000-01"],
+    ],
+)
+def test_new_refuses_names_and_dates_that_check_would_reject(
+    tmp_path: Path, args: list[str]
+) -> None:
+    path = tmp_path / "x.gtmplan"
+    result = _run("new", str(path), *args)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert not path.exists()
+
+
+def test_writing_into_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    result = _run("demo", "/proc/x.gtmplan")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "could not be written" in result.stderr

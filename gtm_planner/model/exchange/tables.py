@@ -44,8 +44,8 @@ WATERFALL_COLUMNS = (
     Column("opportunities", "Opps", Unit.COUNT),
     Column("pipeline", "Pipeline", Unit.MONEY),
     Column("sqls", "SQLs", Unit.COUNT),
-    Column("mqls", "MQLs", Unit.COUNT),
-    Column("inquiries", "Inquiries", Unit.COUNT),
+    Column("mqls", "Marketing MQLs", Unit.COUNT),
+    Column("inquiries", "Marketing inquiries", Unit.COUNT),
     Column("demand_creation", "Demand-creation budget", Unit.MONEY),
     Column("coverage", "Required coverage", Unit.RATIO),
     Column("opportunities_before_start", "Opps needed before start", Unit.COUNT),
@@ -72,12 +72,16 @@ def kpi_units() -> tuple[Unit, ...]:
 
 
 def waterfall_table(plan: Plan, inputs: ScenarioInputs, result: ScenarioResult) -> Table:
-    """The reverse waterfall per region (all sources), needs inside the horizon, plus a Total.
+    """The reverse waterfall per region, needs inside the horizon, plus a Total.
+
+    Bookings, deals, opportunities, pipeline and SQLs count every source; MQLs and inquiries
+    are marketing's (the other sources do not run through inquiries).
 
     Needs that fall before plan start are not dropped: they are in their own column, next to
     the marketing-sourced pipeline that is open at plan start.
     """
     rev = result.reverse
+    marketing = plan.marketing_source_index()
     per_region = np.column_stack(
         [
             rev.target.sum(axis=1),
@@ -85,8 +89,8 @@ def waterfall_table(plan: Plan, inputs: ScenarioInputs, result: ScenarioResult) 
             rev.opportunities.sum(axis=(1, 2)),
             rev.pipeline_value.sum(axis=(1, 2)),
             rev.sqls.sum(axis=(1, 2)),
-            rev.mqls.sum(axis=(1, 2)),
-            rev.inquiries.sum(axis=(1, 2)),
+            rev.mqls[:, marketing, :].sum(axis=1),
+            rev.inquiries[:, marketing, :].sum(axis=1),
             rev.demand_creation_needed.sum(axis=1),
             np.zeros(len(plan.regions)),
             rev.opportunities_before_start.sum(axis=1),

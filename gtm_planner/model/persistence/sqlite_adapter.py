@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,13 @@ def create_sqlite_engine(path: Path, *, create: bool = False) -> Engine:
     uri = f"file:{quote(str(path.resolve()))}?mode={'rwc' if create else 'rw'}"
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.OperationalError as err:
+            # Raised by the pool outside SQLAlchemy's error wrapping: say it as a file error.
+            raise OSError(
+                errno.EACCES, f"{err}; check that you may write the folder", str(path.name)
+            ) from err
 
     engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
     event.listen(engine, "connect", _on_connect)
