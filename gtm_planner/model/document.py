@@ -286,8 +286,10 @@ class PlanDocument:
             self.results_changed.emit(scenario.id)
 
     def insert_scenario(self, position: int, scenario: Scenario) -> None:
-        if scenario.is_plan_of_record and any(s.is_plan_of_record for s in self.plan.scenarios):
-            scenario.is_plan_of_record = False
+        if scenario.is_plan_of_record:
+            # Back in as the plan of record (undoing a delete): it takes the ★ back.
+            for other in self.plan.scenarios:
+                other.is_plan_of_record = False
         self.plan.scenarios.insert(position, scenario)
         self._log(scenario.name, "Add scenario", "", scenario.name)
         self.scenarios_changed.emit()

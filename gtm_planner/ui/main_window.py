@@ -143,7 +143,15 @@ class MainWindow(QMainWindow):
 
     def _screens(self) -> list[tuple[str, QWidget]]:
         """The editing screens, in the order of SPEC §4's navigation."""
-        return []
+        from gtm_planner.ui.screens.definitions import DefinitionsScreen
+        from gtm_planner.ui.screens.goals import GoalsScreen
+        from gtm_planner.ui.screens.scenarios import ScenariosScreen
+
+        return [
+            ("Goals & SLA", GoalsScreen(self.document, self.undo, self)),
+            ("Scenarios", ScenariosScreen(self.document, self.undo, self)),
+            ("Definitions", DefinitionsScreen(self.document, self.undo, self)),
+        ]
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()

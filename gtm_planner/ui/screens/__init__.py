@@ -1,0 +1,1 @@
+"""The window's screens: one QWidget per navigation entry, each over the current scenario."""
