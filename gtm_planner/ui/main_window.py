@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.action_by_id["redo"].triggered.connect(stack.redo)
         stack.undoTextChanged.connect(lambda text: self._name_action("undo", "&Undo", text))
         stack.redoTextChanged.connect(lambda text: self._name_action("redo", "&Redo", text))
-        stack.indexChanged.connect(lambda _index: self._update_enabled_actions())
+        stack.indexChanged.connect(self._on_undo_index_changed)
         for action_id in ("copy", "paste", "fill_down", "fill_right"):
             self.action_by_id[action_id].triggered.connect(
                 lambda _checked=False, a=action_id: self._edit_grid(a)
@@ -143,15 +143,31 @@ class MainWindow(QMainWindow):
 
     def _screens(self) -> list[tuple[str, QWidget]]:
         """The editing screens, in the order of SPEC §4's navigation."""
+        from gtm_planner.ui.screens.budget import BudgetScreen
+        from gtm_planner.ui.screens.capacity import CapacityScreen
         from gtm_planner.ui.screens.definitions import DefinitionsScreen
+        from gtm_planner.ui.screens.funnel import FunnelScreen
         from gtm_planner.ui.screens.goals import GoalsScreen
         from gtm_planner.ui.screens.scenarios import ScenariosScreen
+        from gtm_planner.ui.screens.targets import TargetsScreen
 
+        grids = [
+            screen(self.document, self.undo, self)
+            for screen in (TargetsScreen, FunnelScreen, BudgetScreen, CapacityScreen)
+        ]
+        for grid_screen in grids:
+            grid_screen.message.connect(self._show_message)
+        titled = [(g.TITLE, g) for g in grids]
         return [
             ("Goals & SLA", GoalsScreen(self.document, self.undo, self)),
+            *titled,
             ("Scenarios", ScenariosScreen(self.document, self.undo, self)),
             ("Definitions", DefinitionsScreen(self.document, self.undo, self)),
         ]
+
+    def _show_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, 8000)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -200,6 +216,9 @@ class MainWindow(QMainWindow):
         )
         for action_id, enabled in states.items():
             self.action_by_id[action_id].setEnabled(enabled)
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self._update_enabled_actions()
 
     def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
         self._update_enabled_actions()
