@@ -66,7 +66,10 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 
 # Said by Qt's offscreen platform whenever a window is shown; meaningless off a real screen.
-OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+OFFSCREEN_NOISE = (
+    "This plugin does not support propagateSizeHints()",
+    "This plugin does not support raise()",
+)
 
 
 def _install_qt_message_filter() -> None:
@@ -120,17 +123,17 @@ def run_gui(argv: Sequence[str]) -> int:
     app.setOrganizationName("GTM Planner")
     try:
         path = args.plan if args.plan is not None else demo_plan_path()
-        document = PlanDocument(load_plan(path), path=path)
+        if args.screenshot is not None:
+            document = PlanDocument(load_plan(path), path=path)
     except (PlanFileError, OSError) as exc:
         message = str(exc) if isinstance(exc, PlanFileError) else f"{exc.filename}: {exc.strerror}"
         print(f"gtm-planner: {message}", file=sys.stderr)
         if args.screenshot is None:
             QMessageBox.critical(None, "GTM Planner — cannot open the plan", message)
         return cli.EXIT_USER_ERROR
-    window = MainWindow(document)
     if args.screenshot is not None:
         try:
-            save_screenshot(window, args.screenshot, size=(width, height))
+            save_screenshot(MainWindow(document), args.screenshot, size=(width, height))
         except OSError as exc:
             print(f"gtm-planner: {exc}", file=sys.stderr)
             return cli.EXIT_USER_ERROR
@@ -138,8 +141,13 @@ def run_gui(argv: Sequence[str]) -> int:
         return cli.EXIT_OK
     # Ctrl+C in the terminal that started the app closes it, as for any terminal program.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    window.resize(width, height)
-    window.show()
+    from gtm_planner.ui.files import Workspace
+
+    workspace = Workspace()  # one window per plan; closing the last one quits
+    if not workspace.start(path):  # it said why in a message box (lock, damaged file, …)
+        return cli.EXIT_USER_ERROR
+    for controller in workspace.controllers:
+        controller.window.resize(width, height)
     return app.exec()
 
 

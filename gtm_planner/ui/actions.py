@@ -38,6 +38,19 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&New…", Menu.FILE, StandardKey.New, "Ctrl+N",
+               "Create an empty plan file and open it in a new window"),
+    ActionSpec("open", "&Open…", Menu.FILE, StandardKey.Open, "Ctrl+O",
+               "Open a plan file in a new window"),
+    ActionSpec("open_recent", "Open &Recent", Menu.FILE, None, "",
+               "Open one of the plans you worked on lately"),
+    ActionSpec("save", "&Save", Menu.FILE, StandardKey.Save, "Ctrl+S",
+               "Save the changes to the plan file"),
+    ActionSpec("save_as", "Save &As…", Menu.FILE, StandardKey.SaveAs, "Ctrl+Shift+S",
+               "Save the plan under another name and keep working there",
+               separator_after=True),
+    ActionSpec("change_log", "Change &Log…", Menu.FILE, None, "",
+               "Who changed what, when, from which value to which", separator_after=True),
     ActionSpec("quit", "&Quit", Menu.FILE, StandardKey.Quit, "Ctrl+Q",
                "Close GTM Planner"),
     ActionSpec("undo", "&Undo", Menu.EDIT, StandardKey.Undo, "Ctrl+Z",
@@ -97,6 +110,12 @@ def enabled_states(
     """Which actions can run now: the one place enablement is decided."""
     editable = not document.read_only
     return {
+        "new": True,
+        "open": True,
+        "open_recent": True,
+        "save": editable,
+        "save_as": True,
+        "change_log": True,
         "quit": True,
         "undo": editable and can_undo,
         "redo": editable and can_redo,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.ui.actions import ACTIONS, Menu, create_actions, enabled_states
@@ -32,6 +34,9 @@ from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
 from gtm_planner.ui.shortcuts_dialog import ShortcutsDialog
 from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
 from gtm_planner.ui.undo import UndoController
+
+if TYPE_CHECKING:
+    from gtm_planner.ui.files import FileController
 
 APP_NAME = "GTM Planner"
 DEFAULT_SIZE = (1600, 1000)
@@ -87,7 +92,7 @@ class MainWindow(QMainWindow):
             menus[spec.menu].addAction(self.action_by_id[spec.id])
             if spec.separator_after:
                 menus[spec.menu].addSeparator()
-        self.action_by_id["quit"].triggered.connect(self.close)
+        self.action_by_id["quit"].triggered.connect(QApplication.closeAllWindows)
         self.action_by_id["zoom_in"].triggered.connect(lambda: self._zoom(+1))
         self.action_by_id["zoom_out"].triggered.connect(lambda: self._zoom(-1))
         self.action_by_id["zoom_reset"].triggered.connect(
@@ -218,6 +223,20 @@ class MainWindow(QMainWindow):
             self.action_by_id[action_id].setEnabled(enabled)
 
     def _on_undo_index_changed(self, _index: int) -> None:
+        if Shiboken.isValid(self.undo.stack):  # the stack empties itself while destroyed
+            self._update_enabled_actions()
+
+    def attach_files(self, files: FileController) -> None:
+        """Called once by the ``Workspace``: the controller of this window's plan file."""
+        self.files = files
+        files.file_changed.connect(self._show_file_state)
+        self._show_file_state()
+
+    def _show_file_state(self) -> None:
+        """After Save As (new path, no longer read-only): the status bar and actions follow."""
+        path = self.document.path
+        self.file_label.setText(str(path) if path is not None else UNSAVED_TEXT)
+        self.read_only_label.setVisible(self.document.read_only)
         self._update_enabled_actions()
 
     def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:

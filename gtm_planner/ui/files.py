@@ -1,0 +1,764 @@
+"""Files: New, Open, Open Recent, Save, Save As, the plan lock, autosave and recovery.
+
+One window per plan. The app's ``Workspace`` opens plans (asking about locks, recoveries and
+upgrades on the way) and gives each its window; closing the last window quits. Each window's
+``FileController`` (a child of the window) holds what belongs to one open plan: the lock on
+its file, saving, autosave, the title and the close question. "Modified" is the window's undo
+stack not being at its clean index; a save moves the clean index to the current one.
+
+Every error a file can raise at a user is shown as its ``PlanFileError`` sentence, never as a
+traceback. Autosave copies the document on the GUI thread and writes on a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+
+from gtm_planner.model.defaults import (
+    default_categories,
+    default_definitions,
+    default_sources,
+    empty_inputs,
+)
+from gtm_planner.model.document import PlanDocument
+from gtm_planner.model.entities import Plan, PlanSettings, Region, Scenario
+from gtm_planner.model.persistence import (
+    PlanFileError,
+    PlanFileProblem,
+    PlanRepository,
+    create_plan_file,
+    save_plan,
+    save_plan_as,
+)
+from gtm_planner.model.persistence import recovery as recoveries
+from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
+from gtm_planner.model.persistence.recovery import Recovery
+from gtm_planner.ui.change_log_dialog import ChangeLogDialog
+from gtm_planner.ui.document_events import subscribe
+from gtm_planner.ui.undo import UndoController
+
+APP_NAME = "GTM Planner"
+PLAN_FILTER = "GTM plans (*.gtmplan)"
+PLAN_SUFFIX = ".gtmplan"
+RECENT_KEY = "files/recent"
+MAX_RECENT = 8
+AUTOSAVE_ENV = "GTM_PLANNER_AUTOSAVE_SECONDS"
+AUTOSAVE_SECONDS = 180.0  # every 3 minutes while there is unsaved work
+IDLE_SECONDS = 20.0  # and 20 s after the last change
+Icon = QMessageBox.Icon
+Button = QMessageBox.StandardButton
+
+
+def autosave_intervals() -> tuple[int, int]:
+    """(periodic, idle) autosave delays in ms; ``GTM_PLANNER_AUTOSAVE_SECONDS`` shortens both."""
+    seconds = AUTOSAVE_SECONDS
+    with contextlib.suppress(ValueError):
+        seconds = float(os.environ.get(AUTOSAVE_ENV, "") or AUTOSAVE_SECONDS)
+    seconds = max(0.05, seconds)
+    return round(seconds * 1000), round(min(seconds, IDLE_SECONDS) * 1000)
+
+
+def window_title(document: PlanDocument) -> str:
+    """'q3.gtmplan[*] — Northwind FY27 — Baseline — GTM Planner', '— read-only' when so."""
+    name = document.path.name.replace("[*]", "[*][*]") if document.path else "Untitled"
+    parts = [f"{name}[*]", document.plan.settings.name, document.current_scenario.name, APP_NAME]
+    if document.read_only:
+        parts.append("read-only")
+    return " — ".join(parts)
+
+
+def ask(
+    parent: QWidget | None, icon: Icon, title: str, text: str, choices: list[str], detail: str = ""
+) -> str:
+    """A message box with ``choices`` as buttons (first: default, last: Esc); the one chosen."""
+    box = QMessageBox(icon, title, text, Button.NoButton, parent)
+    box.setInformativeText(detail)
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(buttons[-1])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((c for c, b in zip(choices, buttons, strict=True) if b is clicked), choices[-1])
+
+
+def tell(parent: QWidget | None, icon: Icon, title: str, text: str) -> None:
+    ask(parent, icon, title, text, ["OK"])
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+def _absolute(path: Path | str) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _with_suffix(chosen: str) -> Path:
+    path = _absolute(chosen)
+    return path if path.suffix.lower() == PLAN_SUFFIX else path.with_name(path.name + PLAN_SUFFIX)
+
+
+@runtime_checkable
+class HasUndo(Protocol):
+    """A window with its own undo stack (the main window); the controller watches it."""
+
+    @property
+    def undo(self) -> UndoController: ...
+
+
+@runtime_checkable
+class FilesAware(Protocol):
+    """A window that wants to know its ``FileController`` (to follow its signals)."""
+
+    def attach_files(self, files: FileController) -> None: ...
+
+
+WindowFactory = Callable[[PlanDocument], QMainWindow]
+
+
+def default_window(document: PlanDocument) -> QMainWindow:
+    """The app's main window on ``document``."""
+    from gtm_planner.ui.main_window import MainWindow
+
+    return MainWindow(document)
+
+
+def blank_plan(name: str, today: dt.date | None = None) -> Plan:
+    """What File › New starts from: one region, next January, 12 months, USD, one scenario."""
+    year = (today or dt.date.today()).year + 1
+    settings = PlanSettings(name, "USD", 1, year, 1, 12)
+    sources = default_sources()
+    inputs = empty_inputs(1, len(sources), 0, settings.calendar())
+    return Plan(
+        settings=settings,
+        regions=[Region(1, "Global")],
+        sources=sources,
+        categories=default_categories(),
+        budget_lines=[],
+        scenarios=[Scenario(1, "Baseline", inputs, is_plan_of_record=True)],
+        definitions=default_definitions(),
+    )
+
+
+class Workspace(QObject):
+    """The app's open plans, one window each; opens plans and offers recoveries."""
+
+    def __init__(
+        self,
+        make_window: WindowFactory = default_window,
+        *,
+        settings: QSettings | None = None,
+        recovery_folder: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.make_window = make_window
+        self.settings = settings if settings is not None else QSettings()
+        self.recovery_folder = recovery_folder
+        self.controllers: list[FileController] = []
+
+    # --- opening ----------------------------------------------------------------------
+
+    def start(self, path: Path) -> bool:
+        """Open the first plan, then offer every other pending recovery; False: none open."""
+        self.open_path(path)
+        first = _absolute(path)
+        for recovery in recoveries.pending_recoveries(self.recovery_folder):
+            if recovery.original_path == first or self.controller_for(recovery.original_path):
+                continue
+            choice = ask(
+                None,
+                Icon.Question,
+                "Recover unsaved changes",
+                recovery.describe(),
+                ["Recover", "Discard", "Decide later"],
+                "Recover opens them as unsaved changes to that plan; Discard deletes "
+                "them for good.",
+            )
+            if choice == "Recover":
+                self._recover(recovery, None)
+            elif choice == "Discard":
+                recoveries.discard(recovery)
+        return bool(self.controllers)
+
+    def controller_for(self, path: Path) -> FileController | None:
+        wanted = _absolute(path)
+        return next((c for c in self.controllers if c.document.path == wanted), None)
+
+    def open_path(self, path: Path, parent: QWidget | None = None) -> FileController | None:
+        """Open a plan in a new window (or raise the window that has it); None if not opened."""
+        path = _absolute(path)
+        existing = self.controller_for(path)
+        if existing is not None:
+            existing.raise_window()
+            return existing
+        if not path.is_file():
+            tell(
+                parent,
+                Icon.Warning,
+                "Cannot open the plan",
+                f"«{path.name}» is not at {path.parent} any more (moved or deleted?).",
+            )
+            self.forget_recent(path)
+            return None
+        try:
+            taken = acquire(path)
+        except OSError as err:
+            reason = f"it cannot be locked for editing ({err.strerror or err})"
+            return self._offer_read_only(path, f"«{path.name}»: {reason}", parent)
+        if isinstance(taken, LockHeld):
+            return self._offer_read_only(path, taken.message, parent)
+        recovery = recoveries.recovery_for(path, self.recovery_folder)
+        if recovery is not None:
+            choice = ask(
+                parent,
+                Icon.Question,
+                "Recover unsaved changes",
+                recovery.describe(),
+                ["Recover", "Open saved version", "Cancel"],
+                "Open saved version deletes the unsaved changes.",
+            )
+            if choice == "Cancel":
+                taken.release()
+                return None
+            if choice == "Recover":
+                return self._recover(recovery, taken, parent)
+            recoveries.discard(recovery)
+        return self._open_for_editing(path, taken, parent)
+
+    def _open_for_editing(
+        self, path: Path, lock: Lock, parent: QWidget | None
+    ) -> FileController | None:
+        try:
+            with busy(), PlanRepository.open(path) as repository:
+                plan = repository.load()
+                upgraded_from, backup = repository.upgraded_from, repository.backup_path
+        except PlanFileError as err:
+            lock.release()
+            tell(parent, Icon.Critical, "Cannot open the plan", str(err))
+            return None
+        if upgraded_from is not None:
+            kept = f" A copy of the original is at {backup}." if backup else ""
+            tell(
+                parent,
+                Icon.Information,
+                "Plan upgraded",
+                f"«{path.name}» was written by an older GTM Planner (file format "
+                f"{upgraded_from}) and has been upgraded.{kept}",
+            )
+        return self.open_document(PlanDocument(plan, path=path), lock)
+
+    def _offer_read_only(
+        self, path: Path, reason: str, parent: QWidget | None
+    ) -> FileController | None:
+        choice = ask(
+            parent,
+            Icon.Warning,
+            "Plan in use",
+            f"{reason}.",
+            ["Open read-only", "Cancel"],
+            "Read-only: you can look and Save As a copy, not change this file.",
+        )
+        if choice != "Open read-only":
+            return None
+        try:
+            with busy():
+                plan = _load_without_changing(path)
+        except PlanFileError as err:
+            tell(parent, Icon.Critical, "Cannot open the plan", str(err))
+            return None
+        return self.open_document(PlanDocument(plan, path=path, read_only=True), None)
+
+    def _recover(
+        self, recovery: Recovery, lock: Lock | None, parent: QWidget | None = None
+    ) -> FileController | None:
+        original = recovery.original_path
+        if lock is None:
+            try:
+                taken = acquire(original) if original.parent.is_dir() else None
+            except OSError:
+                taken = None
+            if isinstance(taken, LockHeld):
+                tell(
+                    parent,
+                    Icon.Warning,
+                    "Plan in use",
+                    f"{taken.message}. The recovered changes open read-only: use Save As "
+                    "to keep them in another file.",
+                )
+            lock = taken if isinstance(taken, Lock) else None
+        try:
+            with busy():
+                document = recoveries.load_recovery(recovery)
+        except PlanFileError as err:
+            if lock is not None:
+                lock.release()
+            recoveries.discard(recovery)
+            tell(
+                parent,
+                Icon.Critical,
+                "Cannot recover the changes",
+                f"The unsaved changes to «{original.name}» could not be read back and were "
+                f"deleted: {err}",
+            )
+            return None
+        document.read_only = lock is None and original.exists()
+        controller = self.open_document(document, lock, modified=True)
+        controller.recovered = recovery
+        return controller
+
+    def open_document(
+        self, document: PlanDocument, lock: Lock | None, *, modified: bool = False
+    ) -> FileController:
+        """Give ``document`` its window and the window its controller, and show it."""
+        window = self.make_window(document)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        undo = window.undo if isinstance(window, HasUndo) else UndoController(document, window)
+        controller = FileController(self, window, undo, lock)
+        if modified:
+            controller.undo.stack.resetClean()
+        self.controllers.append(controller)
+        if document.path is not None:
+            self.remember_recent(document.path)
+        window.show()
+        return controller
+
+    def forget(self, controller: FileController) -> None:
+        with contextlib.suppress(ValueError):
+            self.controllers.remove(controller)
+
+    # --- File menu commands that do not need a plan -------------------------------------
+
+    def new_plan(self, parent: QWidget | None = None, path: Path | None = None) -> None:
+        """Ask where the new plan goes, write an empty plan there, open it."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                parent,
+                "New plan",
+                str(self.default_folder() / f"New GTM plan{PLAN_SUFFIX}"),
+                PLAN_FILTER,
+            )
+            if not chosen:
+                return
+            path = _with_suffix(chosen)
+        path = _absolute(path)
+        if self.controller_for(path) is not None:
+            tell(
+                parent,
+                Icon.Warning,
+                "Cannot create the plan",
+                f"«{path.name}» is open in another window; close it first.",
+            )
+            return
+        lock = self.lock_for_writing(path, parent, "Cannot create the plan")
+        if lock is None:
+            return
+        plan = blank_plan(path.stem.strip() or "New GTM plan")
+        try:
+            create_plan_file(path, plan, replace=True)
+        except PlanFileError as err:
+            lock.release()
+            tell(parent, Icon.Critical, "Cannot create the plan", str(err))
+            return
+        self.open_document(PlanDocument(plan, path=path), lock)
+
+    def open_plan(self, parent: QWidget | None = None, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                parent, "Open plan", str(self.default_folder()), PLAN_FILTER
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        self.open_path(path, parent)
+
+    def lock_for_writing(self, path: Path, parent: QWidget | None, title: str) -> Lock | None:
+        try:
+            taken = acquire(path)
+        except OSError as err:
+            tell(
+                parent,
+                Icon.Critical,
+                title,
+                f"«{path.name}» cannot be written ({err.strerror or err}).",
+            )
+            return None
+        if isinstance(taken, LockHeld):
+            tell(parent, Icon.Warning, title, f"{taken.message}; choose another name.")
+            return None
+        return taken
+
+    def default_folder(self) -> Path:
+        recent = self.recent_paths()
+        return recent[0].parent if recent else Path.home()
+
+    # --- Open Recent ------------------------------------------------------------------
+
+    def recent_paths(self) -> list[Path]:
+        stored = self.settings.value(RECENT_KEY, [], type=list)
+        values = stored if isinstance(stored, list) else []
+        return [Path(v) for v in values if isinstance(v, str) and v][:MAX_RECENT]
+
+    def _store_recent(self, paths: list[Path]) -> None:
+        self.settings.setValue(RECENT_KEY, [str(p) for p in paths[:MAX_RECENT]])
+        self.settings.sync()
+
+    def remember_recent(self, path: Path) -> None:
+        path = _absolute(path)
+        self._store_recent([path, *(p for p in self.recent_paths() if p != path)])
+
+    def forget_recent(self, path: Path) -> None:
+        path = _absolute(path)
+        self._store_recent([p for p in self.recent_paths() if p != path])
+
+    def clear_recent(self) -> None:
+        self._store_recent([])
+
+
+def _load_without_changing(path: Path) -> Plan:
+    """Read a plan for a read-only window; an older file is upgraded in a temporary copy."""
+    try:
+        with PlanRepository.open(path, upgrade=False) as repository:
+            return repository.load()
+    except PlanFileError as err:
+        if err.problem is not PlanFileProblem.OLDER_SCHEMA:
+            raise
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        with PlanRepository.open(copy) as repository:
+            return repository.load()
+
+
+class FileController(QObject):
+    """One open plan's file side: save, save as, title, autosave, the lock, the close question."""
+
+    modified_changed = Signal(bool)  # the undo stack left or reached its clean state
+    file_changed = Signal()  # the plan's path or read-only state changed (Save As)
+    autosaved = Signal()  # a recovery copy of the unsaved work was written
+    _autosave_done = Signal()  # from the worker thread, delivered on the GUI thread
+
+    def __init__(
+        self, workspace: Workspace, window: QMainWindow, undo: UndoController, lock: Lock | None
+    ) -> None:
+        super().__init__(window)
+        self.workspace = workspace
+        self.window = window
+        self.undo = undo
+        self.document = undo.document
+        self.lock = lock
+        self.recovered: Recovery | None = None  # the copy this document was recovered from
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._change_log: ChangeLogDialog | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._autosave: Future[Recovery] | None = None
+        self._changed_since_autosave = False
+        self.last_autosave_error = ""
+        periodic, idle = autosave_intervals()
+        self._periodic = QTimer(self, interval=periodic)
+        self._periodic.timeout.connect(self.autosave)
+        self._idle = QTimer(self, interval=idle, singleShot=True)
+        self._idle.timeout.connect(self.autosave)
+        self._autosave_done.connect(self._on_autosave_done)
+        self.undo.stack.cleanChanged.connect(self._on_clean_changed)
+        self.undo.stack.indexChanged.connect(self._on_index_changed)
+        window.installEventFilter(self)
+        # After the window's own subscriptions: the title set here is the one that stays.
+        subscribe(self, self.document.current_scenario_changed, self._on_scenario_changed)
+        subscribe(self, self.document.scenarios_changed, self.show_title)
+        subscribe(self, self.document.structure_changed, self.show_title)
+        actions = getattr(window, "action_by_id", None)
+        if isinstance(actions, dict):
+            self.bind_actions(actions)
+        if isinstance(window, FilesAware):
+            window.attach_files(self)
+        self.show_title()
+        self._periodic.start()
+
+    # --- wiring -------------------------------------------------------------------------
+
+    def bind_actions(self, actions: Mapping[str, QAction]) -> None:
+        """Connect the File actions present among ``actions`` (ids as in ``actions.py``)."""
+        slots: dict[str, Callable[[], object]] = {
+            "new": self.new_plan,
+            "open": self.open_plan,
+            "save": self.save,
+            "save_as": self.save_as,
+            "change_log": self.show_change_log,
+        }
+        for action_id, slot in slots.items():
+            if action_id in actions:
+                actions[action_id].triggered.connect(lambda _=False, run=slot: run())
+        if "open_recent" in actions:
+            actions["open_recent"].setMenu(self.recent_menu)
+
+    def raise_window(self) -> None:
+        """Bring the window to the front, before a question about its plan."""
+        window = self.window
+        if window.isVisible() and window.isActiveWindow():
+            return
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        if len(self.workspace.controllers) > 1:  # only our own windows can be over it
+            window.raise_()
+        window.activateWindow()
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo.stack.isClean()
+
+    def show_title(self) -> None:
+        self.window.setWindowTitle(window_title(self.document))
+        self.window.setWindowModified(self.is_modified)
+
+    def _on_scenario_changed(self, _scenario_id: int) -> None:
+        self.show_title()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.show_title()
+        if clean:  # saved, or every change undone: the file holds it all
+            self._changed_since_autosave = False
+            self._discard_recovery()
+        self.modified_changed.emit(not clean)
+        self._refresh_change_log()
+
+    def _on_index_changed(self, _index: int) -> None:
+        self._changed_since_autosave = True
+        self._idle.start()
+        self._refresh_change_log()
+
+    # --- File menu ----------------------------------------------------------------------
+
+    def new_plan(self, path: Path | None = None) -> None:
+        self.workspace.new_plan(self.window, path)
+
+    def open_plan(self, path: Path | None = None) -> None:
+        self.workspace.open_plan(self.window, path)
+
+    def open_recent(self, path: Path) -> None:
+        if not path.is_file():
+            self.workspace.forget_recent(path)
+            tell(
+                self.window,
+                Icon.Warning,
+                "Open Recent",
+                f"«{path.name}» is no longer at {path.parent}; it was removed from Open Recent.",
+            )
+            return
+        self.workspace.open_path(path, self.window)
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.workspace.recent_paths()
+        for number, path in enumerate(paths, start=1):
+            action = menu.addAction(f"&{number} {path.name}")
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _=False, chosen=path: self.open_recent(chosen))
+        if paths:
+            menu.addSeparator()
+        clear = menu.addAction("&Clear list")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(self.workspace.clear_recent)
+
+    def save(self) -> bool:
+        """Write the unsaved changes into the plan's file; False if not saved."""
+        document = self.document
+        if document.read_only or document.path is None:
+            return self.save_as()
+        path = document.path
+        changed = None if document.structure_dirty else set(document.dirty_scenarios)
+        try:
+            with busy():
+                plan = recoveries.plan_with_pending_log(document)
+                if path.exists():
+                    save_plan(path, plan, dirty_scenarios=changed)
+                else:  # moved or deleted since it was opened: write it anew
+                    save_plan_as(path, plan)
+        except PlanFileError as err:
+            tell(self.window, Icon.Critical, "Cannot save the plan", str(err))
+            return False
+        self._saved()
+        return True
+
+    def save_as(self, path: Path | None = None) -> bool:
+        """Write the whole plan to another file and keep working there; False if not saved."""
+        document = self.document
+        if path is None:
+            start = document.path or self.workspace.default_folder() / f"New GTM plan{PLAN_SUFFIX}"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.window, "Save plan as", str(start), PLAN_FILTER
+            )
+            if not chosen:
+                return False
+            path = _with_suffix(chosen)
+        path = _absolute(path)
+        if path == document.path and not document.read_only:
+            return self.save()
+        other = self.workspace.controller_for(path)
+        if other is not None and other is not self:
+            tell(
+                self.window,
+                Icon.Warning,
+                "Cannot save the plan",
+                f"«{path.name}» is open in another window; close it first.",
+            )
+            return False
+        lock = self.workspace.lock_for_writing(path, self.window, "Cannot save the plan")
+        if lock is None:
+            return False
+        try:
+            with busy():
+                save_plan_as(path, recoveries.plan_with_pending_log(document))
+        except PlanFileError as err:
+            lock.release()
+            tell(self.window, Icon.Critical, "Cannot save the plan", str(err))
+            return False
+        self._wait_for_autosave()
+        self._discard_recovery()
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = lock
+        document.path = path
+        document.read_only = False
+        self._saved()
+        self.file_changed.emit()
+        return True
+
+    def _saved(self) -> None:
+        self._wait_for_autosave()  # so no copy older than the file is written after this
+        self.document.mark_saved()
+        if self.undo.stack.isClean():
+            self._discard_recovery()  # no cleanChanged will come
+        self.undo.stack.setClean()
+        self.show_title()
+        self._refresh_change_log()
+        if self.document.path is not None:
+            self.workspace.remember_recent(self.document.path)
+
+    def show_change_log(self) -> None:
+        if self._change_log is None:
+            self._change_log = ChangeLogDialog(self.document, self.window)
+        self._change_log.refresh()
+        if self._change_log.isVisible():
+            self._change_log.raise_()
+        self._change_log.show()
+
+    def _refresh_change_log(self) -> None:
+        if self._change_log is not None and self._change_log.isVisible():
+            self._change_log.refresh()
+
+    # --- closing ------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """Before the plan closes: Save / Discard / Cancel; True when it may close."""
+        if not self.is_modified:
+            return True
+        self.raise_window()
+        name = self.document.path.name if self.document.path else "this plan"
+        box = QMessageBox(
+            Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to «{name}» before closing?",
+            Button.Save | Button.Discard | Button.Cancel,
+            self.window,
+        )
+        box.setInformativeText("If you don't save, your changes will be lost.")
+        box.setDefaultButton(Button.Save)
+        answer = box.exec()
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            if not self.maybe_save():
+                event.ignore()
+                return True
+            self.close_plan()
+        return False
+
+    def close_plan(self) -> None:
+        """The window is going: no more autosave, the work is saved or given up, unlock."""
+        self._periodic.stop()
+        self._idle.stop()
+        # The stack empties itself as the window is destroyed; nobody is to hear of it (it is
+        # not the user undoing everything, and some listeners are half destroyed by then).
+        self.undo.stack.blockSignals(True)
+        self._wait_for_autosave()
+        self._worker.shutdown(wait=True)
+        self._discard_recovery()
+        if self.lock is not None:
+            self.lock.release()
+        self.workspace.forget(self)
+
+    # --- autosave -----------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Copy the unsaved work to the recovery folder (written on a worker thread)."""
+        document = self.document
+        if not (self.is_modified and self._changed_since_autosave):
+            return
+        if document.path is None or document.read_only:
+            return  # a read-only plan's recovery key may be its editor's
+        if self._autosave is not None:
+            return  # one at a time; the flag stays set so the next tick writes
+        prepared = recoveries.prepare_recovery(document, self.workspace.recovery_folder)
+        self._changed_since_autosave = False
+        self._autosave = self._worker.submit(recoveries.store_recovery, prepared)
+        self._autosave.add_done_callback(lambda _future: self._autosave_done.emit())
+
+    def _on_autosave_done(self) -> None:
+        future, self._autosave = self._autosave, None
+        if future is None:
+            return
+        self._finish(future)
+
+    def _finish(self, future: Future[Recovery]) -> None:
+        error = future.exception()
+        if error is not None:
+            self._changed_since_autosave = True
+            self.last_autosave_error = str(error)
+            self.window.statusBar().showMessage(f"Autosave failed: {error}", 15_000)
+            return
+        self.last_autosave_error = ""
+        if self.is_modified:
+            self.autosaved.emit()
+        else:  # saved while it was being written: the copy is out of date already
+            self._discard_recovery()
+
+    def _wait_for_autosave(self) -> None:
+        future, self._autosave = self._autosave, None
+        if future is not None:
+            with contextlib.suppress(Exception):
+                future.result()
+
+    def _discard_recovery(self) -> None:
+        """The unsaved work is saved or given up: its recovery copy goes."""
+        if self.recovered is not None:
+            recoveries.discard(self.recovered)
+            self.recovered = None
+        if self.document.path is not None and not self.document.read_only:
+            recoveries.discard_for(self.document.path, self.workspace.recovery_folder)
