@@ -141,7 +141,7 @@ def run_gui(argv: Sequence[str]) -> int:
         return cli.EXIT_OK
     # Ctrl+C in the terminal that started the app closes it, as for any terminal program.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    from gtm_planner.ui.files import Workspace
+    from gtm_planner.ui.workspace import Workspace
 
     workspace = Workspace()  # one window per plan; closing the last one quits
     if not workspace.start(path):  # it said why in a message box (lock, damaged file, …)

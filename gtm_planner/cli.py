@@ -7,28 +7,32 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from gtm_planner.model.commands import run
+from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.engine import KPI_BY_KEY, compute_kpis, compute_scenario
-from gtm_planner.model.entities import Plan, PlanSettings, Region, Scenario
+from gtm_planner.model.entities import Plan, PlanSettings, Scenario
+from gtm_planner.model.exchange.errors import ExchangeError
+from gtm_planner.model.exchange.excel_export import export_workbook
+from gtm_planner.model.exchange.excel_import import read_workbook
+from gtm_planner.model.exchange.import_report import format_report
 from gtm_planner.model.exchange.tables import SUMMARY_KPIS
 from gtm_planner.model.formatting import format_value
 from gtm_planner.model.persistence import (
     PlanFileError,
-    PlanFileProblem,
-    PlanRepository,
     check_plan_file,
     create_plan_file,
     load_plan,
+    read_plan_unchanged,
+    save_plan,
 )
 from gtm_planner.model.validation import validate_plan
 
-SUBCOMMANDS = ("new", "demo", "summary", "check")
+SUBCOMMANDS = ("new", "demo", "summary", "check", "export", "import")
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -78,6 +82,41 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check a plan file's integrity and inputs")
     check.add_argument("plan", type=Path, metavar="PLAN")
+
+    export = sub.add_parser("export", help="write scenarios as an Excel workbook for finance")
+    export.add_argument("plan", type=Path, metavar="PLAN")
+    export.add_argument("out", type=Path, metavar="OUT.xlsx")
+    export.add_argument(
+        "--scenario",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a scenario to export (repeatable; default: every scenario)",
+    )
+
+    imp = sub.add_parser(
+        "import", help="apply a workbook finance edited (lists every change or problem first)"
+    )
+    imp.add_argument("plan", type=Path, metavar="PLAN")
+    imp.add_argument("workbook", type=Path, metavar="IN.xlsx")
+    imp.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="the plan's scenario to compare with and change (default: the "
+        "workbook's own; needed when the workbook holds several)",
+    )
+    imp.add_argument(
+        "--new-scenario",
+        default=None,
+        metavar="NAME",
+        help="create a new scenario from the workbook instead of changing one",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the report of changes or problems; change nothing",
+    )
     return parser  # fmt: skip
 
 
@@ -94,12 +133,7 @@ def _target_path(path: Path, force: bool) -> Path:
 def _new_plan(args: argparse.Namespace) -> Plan:
     from datetime import date
 
-    from gtm_planner.model.defaults import (
-        default_categories,
-        default_definitions,
-        default_sources,
-        empty_inputs,
-    )
+    from gtm_planner.model.defaults import blank_plan
 
     if args.start is None:
         year, month = date.today().year + 1, 1
@@ -126,17 +160,7 @@ def _new_plan(args: argparse.Namespace) -> Plan:
         raise UserError("--region: region names must be non-empty and different")
     settings = PlanSettings(args.name.strip(), args.currency, args.fiscal_year_start, year, month,
                             args.months)  # fmt: skip
-    sources = default_sources()
-    inputs = empty_inputs(len(names), len(sources), 0, settings.calendar())
-    return Plan(
-        settings=settings,
-        regions=[Region(i + 1, n) for i, n in enumerate(names)],
-        sources=sources,
-        categories=default_categories(),
-        budget_lines=[],
-        scenarios=[Scenario(1, "Baseline", inputs, is_plan_of_record=True)],
-        definitions=default_definitions(),
-    )
+    return blank_plan(settings, names)
 
 
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -207,17 +231,8 @@ def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
 
 
 def read_plan(path: Path) -> Plan:
-    """Load a plan without changing its file: one of an older schema is upgraded as a copy."""
-    try:
-        with PlanRepository.open(path, upgrade=False) as repository:
-            return repository.load()
-    except PlanFileError as err:
-        if err.problem is not PlanFileProblem.OLDER_SCHEMA:
-            raise
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / path.name
-        shutil.copyfile(path, copy)
-        return load_plan(copy)
+    """Load a plan without changing its file (see ``read_plan_unchanged``)."""
+    return read_plan_unchanged(path)
 
 
 def _cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
@@ -248,7 +263,59 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"new": _cmd_new, "demo": _cmd_demo, "summary": _cmd_summary, "check": _cmd_check}
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    plan = read_plan(args.plan)  # an export never changes the plan file
+    scenarios = list(plan.scenarios)
+    if args.scenario:
+        scenarios = [s for name in args.scenario for s in _scenarios(plan, name)]
+    sheets = export_workbook(plan, args.out, [s.id for s in scenarios])
+    names = ", ".join(s.name for s in scenarios)
+    print(f"Exported {names} to {args.out} (sheets: {', '.join(sheets)})", file=out)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    plan = read_plan(args.plan) if args.dry_run else load_plan(args.plan)
+    scenario_id = _scenarios(plan, args.scenario)[0].id if args.scenario else None
+    result = read_workbook(args.workbook, plan, scenario_id)
+    print(format_report(result, plan.settings.currency), file=out)
+    if not result.ok:
+        raise UserError(
+            f"{args.workbook}: {result.problem_count} problem(s); nothing was imported"
+        )
+    document = PlanDocument(plan, args.plan)
+    insert = None
+    if args.new_scenario is not None:  # the name is checked in a dry run too
+        insert = result.to_new_scenario(document, args.new_scenario)
+    elif result.change_count == 0:
+        print("Nothing to import; the plan is unchanged.", file=out)
+        return EXIT_OK
+    if args.dry_run:
+        print("Dry run: nothing was changed.", file=out)
+        return EXIT_OK
+    if insert is not None:
+        run(document, insert)
+        dirty = {insert.scenario.id}
+        done = f"Created scenario '{insert.scenario.name}' from {args.workbook.name}"
+    else:
+        macro = result.to_command(document)
+        run(document, macro)
+        dirty = set(document.dirty_scenarios)
+        done = f"{macro.label} into scenario '{result.scenario_name}'"
+    plan.change_log.extend(document.pending_log)
+    save_plan(args.plan, plan, dirty)
+    print(f"{done}; saved {args.plan}", file=out)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "new": _cmd_new,
+    "demo": _cmd_demo,
+    "summary": _cmd_summary,
+    "check": _cmd_check,
+    "export": _cmd_export,
+    "import": _cmd_import,
+}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -256,7 +323,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = sys.stdout if out is None else out
     try:
         return COMMANDS[args.command](args, stream)
-    except (UserError, PlanFileError) as exc:
+    except (UserError, PlanFileError, ExchangeError) as exc:
         print(f"gtm-planner {args.command}: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:

@@ -10,6 +10,10 @@ from gtm_planner.model.entities import (
     Definition,
     Function,
     Owner,
+    Plan,
+    PlanSettings,
+    Region,
+    Scenario,
     ScenarioInputs,
     Source,
     SourceKind,
@@ -111,4 +115,19 @@ def empty_inputs(
         se_cost=per_region(200_000.0),
         budget=np.zeros((lines, regions, horizon)),
         gross_margin=0.8,
+    )
+
+
+def blank_plan(settings: PlanSettings, region_names: list[str]) -> Plan:
+    """A new, empty plan: the standard sources, categories and glossary, one scenario."""
+    sources = default_sources()
+    inputs = empty_inputs(len(region_names), len(sources), 0, settings.calendar())
+    return Plan(
+        settings=settings,
+        regions=[Region(i + 1, name) for i, name in enumerate(region_names)],
+        sources=sources,
+        categories=default_categories(),
+        budget_lines=[],
+        scenarios=[Scenario(1, "Baseline", inputs, is_plan_of_record=True)],
+        definitions=default_definitions(),
     )

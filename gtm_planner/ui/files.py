@@ -13,41 +13,31 @@ traceback. Autosave copies the document on the GUI thread and writes on a worker
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
-from gtm_planner.model.defaults import (
-    default_categories,
-    default_definitions,
-    default_sources,
-    empty_inputs,
-)
 from gtm_planner.model.document import PlanDocument
-from gtm_planner.model.entities import Plan, PlanSettings, Region, Scenario
 from gtm_planner.model.persistence import (
     PlanFileError,
-    PlanFileProblem,
-    PlanRepository,
-    create_plan_file,
     save_plan,
     save_plan_as,
 )
 from gtm_planner.model.persistence import recovery as recoveries
-from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
+from gtm_planner.model.persistence.lock import Lock
 from gtm_planner.model.persistence.recovery import Recovery
 from gtm_planner.ui.change_log_dialog import ChangeLogDialog
 from gtm_planner.ui.document_events import subscribe
 from gtm_planner.ui.undo import UndoController
+
+if TYPE_CHECKING:
+    from gtm_planner.ui.workspace import Workspace
 
 APP_NAME = "GTM Planner"
 PLAN_FILTER = "GTM plans (*.gtmplan)"
@@ -131,320 +121,6 @@ class FilesAware(Protocol):
 
 
 WindowFactory = Callable[[PlanDocument], QMainWindow]
-
-
-def default_window(document: PlanDocument) -> QMainWindow:
-    """The app's main window on ``document``."""
-    from gtm_planner.ui.main_window import MainWindow
-
-    return MainWindow(document)
-
-
-def blank_plan(name: str, today: dt.date | None = None) -> Plan:
-    """What File › New starts from: one region, next January, 12 months, USD, one scenario."""
-    year = (today or dt.date.today()).year + 1
-    settings = PlanSettings(name, "USD", 1, year, 1, 12)
-    sources = default_sources()
-    inputs = empty_inputs(1, len(sources), 0, settings.calendar())
-    return Plan(
-        settings=settings,
-        regions=[Region(1, "Global")],
-        sources=sources,
-        categories=default_categories(),
-        budget_lines=[],
-        scenarios=[Scenario(1, "Baseline", inputs, is_plan_of_record=True)],
-        definitions=default_definitions(),
-    )
-
-
-class Workspace(QObject):
-    """The app's open plans, one window each; opens plans and offers recoveries."""
-
-    def __init__(
-        self,
-        make_window: WindowFactory = default_window,
-        *,
-        settings: QSettings | None = None,
-        recovery_folder: Path | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.make_window = make_window
-        self.settings = settings if settings is not None else QSettings()
-        self.recovery_folder = recovery_folder
-        self.controllers: list[FileController] = []
-
-    # --- opening ----------------------------------------------------------------------
-
-    def start(self, path: Path) -> bool:
-        """Open the first plan, then offer every other pending recovery; False: none open."""
-        self.open_path(path)
-        first = _absolute(path)
-        for recovery in recoveries.pending_recoveries(self.recovery_folder):
-            if recovery.original_path == first or self.controller_for(recovery.original_path):
-                continue
-            choice = ask(
-                None,
-                Icon.Question,
-                "Recover unsaved changes",
-                recovery.describe(),
-                ["Recover", "Discard", "Decide later"],
-                "Recover opens them as unsaved changes to that plan; Discard deletes "
-                "them for good.",
-            )
-            if choice == "Recover":
-                self._recover(recovery, None)
-            elif choice == "Discard":
-                recoveries.discard(recovery)
-        return bool(self.controllers)
-
-    def controller_for(self, path: Path) -> FileController | None:
-        wanted = _absolute(path)
-        return next((c for c in self.controllers if c.document.path == wanted), None)
-
-    def open_path(self, path: Path, parent: QWidget | None = None) -> FileController | None:
-        """Open a plan in a new window (or raise the window that has it); None if not opened."""
-        path = _absolute(path)
-        existing = self.controller_for(path)
-        if existing is not None:
-            existing.raise_window()
-            return existing
-        if not path.is_file():
-            tell(
-                parent,
-                Icon.Warning,
-                "Cannot open the plan",
-                f"«{path.name}» is not at {path.parent} any more (moved or deleted?).",
-            )
-            self.forget_recent(path)
-            return None
-        try:
-            taken = acquire(path)
-        except OSError as err:
-            reason = f"it cannot be locked for editing ({err.strerror or err})"
-            return self._offer_read_only(path, f"«{path.name}»: {reason}", parent)
-        if isinstance(taken, LockHeld):
-            return self._offer_read_only(path, taken.message, parent)
-        recovery = recoveries.recovery_for(path, self.recovery_folder)
-        if recovery is not None:
-            choice = ask(
-                parent,
-                Icon.Question,
-                "Recover unsaved changes",
-                recovery.describe(),
-                ["Recover", "Open saved version", "Cancel"],
-                "Open saved version deletes the unsaved changes.",
-            )
-            if choice == "Cancel":
-                taken.release()
-                return None
-            if choice == "Recover":
-                return self._recover(recovery, taken, parent)
-            recoveries.discard(recovery)
-        return self._open_for_editing(path, taken, parent)
-
-    def _open_for_editing(
-        self, path: Path, lock: Lock, parent: QWidget | None
-    ) -> FileController | None:
-        try:
-            with busy(), PlanRepository.open(path) as repository:
-                plan = repository.load()
-                upgraded_from, backup = repository.upgraded_from, repository.backup_path
-        except PlanFileError as err:
-            lock.release()
-            tell(parent, Icon.Critical, "Cannot open the plan", str(err))
-            return None
-        if upgraded_from is not None:
-            kept = f" A copy of the original is at {backup}." if backup else ""
-            tell(
-                parent,
-                Icon.Information,
-                "Plan upgraded",
-                f"«{path.name}» was written by an older GTM Planner (file format "
-                f"{upgraded_from}) and has been upgraded.{kept}",
-            )
-        return self.open_document(PlanDocument(plan, path=path), lock)
-
-    def _offer_read_only(
-        self, path: Path, reason: str, parent: QWidget | None
-    ) -> FileController | None:
-        choice = ask(
-            parent,
-            Icon.Warning,
-            "Plan in use",
-            f"{reason}.",
-            ["Open read-only", "Cancel"],
-            "Read-only: you can look and Save As a copy, not change this file.",
-        )
-        if choice != "Open read-only":
-            return None
-        try:
-            with busy():
-                plan = _load_without_changing(path)
-        except PlanFileError as err:
-            tell(parent, Icon.Critical, "Cannot open the plan", str(err))
-            return None
-        return self.open_document(PlanDocument(plan, path=path, read_only=True), None)
-
-    def _recover(
-        self, recovery: Recovery, lock: Lock | None, parent: QWidget | None = None
-    ) -> FileController | None:
-        original = recovery.original_path
-        if lock is None:
-            try:
-                taken = acquire(original) if original.parent.is_dir() else None
-            except OSError:
-                taken = None
-            if isinstance(taken, LockHeld):
-                tell(
-                    parent,
-                    Icon.Warning,
-                    "Plan in use",
-                    f"{taken.message}. The recovered changes open read-only: use Save As "
-                    "to keep them in another file.",
-                )
-            lock = taken if isinstance(taken, Lock) else None
-        try:
-            with busy():
-                document = recoveries.load_recovery(recovery)
-        except PlanFileError as err:
-            if lock is not None:
-                lock.release()
-            recoveries.discard(recovery)
-            tell(
-                parent,
-                Icon.Critical,
-                "Cannot recover the changes",
-                f"The unsaved changes to «{original.name}» could not be read back and were "
-                f"deleted: {err}",
-            )
-            return None
-        document.read_only = lock is None and original.exists()
-        controller = self.open_document(document, lock, modified=True)
-        controller.recovered = recovery
-        return controller
-
-    def open_document(
-        self, document: PlanDocument, lock: Lock | None, *, modified: bool = False
-    ) -> FileController:
-        """Give ``document`` its window and the window its controller, and show it."""
-        window = self.make_window(document)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        undo = window.undo if isinstance(window, HasUndo) else UndoController(document, window)
-        controller = FileController(self, window, undo, lock)
-        if modified:
-            controller.undo.stack.resetClean()
-        self.controllers.append(controller)
-        if document.path is not None:
-            self.remember_recent(document.path)
-        window.show()
-        return controller
-
-    def forget(self, controller: FileController) -> None:
-        with contextlib.suppress(ValueError):
-            self.controllers.remove(controller)
-
-    # --- File menu commands that do not need a plan -------------------------------------
-
-    def new_plan(self, parent: QWidget | None = None, path: Path | None = None) -> None:
-        """Ask where the new plan goes, write an empty plan there, open it."""
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                parent,
-                "New plan",
-                str(self.default_folder() / f"New GTM plan{PLAN_SUFFIX}"),
-                PLAN_FILTER,
-            )
-            if not chosen:
-                return
-            path = _with_suffix(chosen)
-        path = _absolute(path)
-        if self.controller_for(path) is not None:
-            tell(
-                parent,
-                Icon.Warning,
-                "Cannot create the plan",
-                f"«{path.name}» is open in another window; close it first.",
-            )
-            return
-        lock = self.lock_for_writing(path, parent, "Cannot create the plan")
-        if lock is None:
-            return
-        plan = blank_plan(path.stem.strip() or "New GTM plan")
-        try:
-            create_plan_file(path, plan, replace=True)
-        except PlanFileError as err:
-            lock.release()
-            tell(parent, Icon.Critical, "Cannot create the plan", str(err))
-            return
-        self.open_document(PlanDocument(plan, path=path), lock)
-
-    def open_plan(self, parent: QWidget | None = None, path: Path | None = None) -> None:
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                parent, "Open plan", str(self.default_folder()), PLAN_FILTER
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
-        self.open_path(path, parent)
-
-    def lock_for_writing(self, path: Path, parent: QWidget | None, title: str) -> Lock | None:
-        try:
-            taken = acquire(path)
-        except OSError as err:
-            tell(
-                parent,
-                Icon.Critical,
-                title,
-                f"«{path.name}» cannot be written ({err.strerror or err}).",
-            )
-            return None
-        if isinstance(taken, LockHeld):
-            tell(parent, Icon.Warning, title, f"{taken.message}; choose another name.")
-            return None
-        return taken
-
-    def default_folder(self) -> Path:
-        recent = self.recent_paths()
-        return recent[0].parent if recent else Path.home()
-
-    # --- Open Recent ------------------------------------------------------------------
-
-    def recent_paths(self) -> list[Path]:
-        stored = self.settings.value(RECENT_KEY, [], type=list)
-        values = stored if isinstance(stored, list) else []
-        return [Path(v) for v in values if isinstance(v, str) and v][:MAX_RECENT]
-
-    def _store_recent(self, paths: list[Path]) -> None:
-        self.settings.setValue(RECENT_KEY, [str(p) for p in paths[:MAX_RECENT]])
-        self.settings.sync()
-
-    def remember_recent(self, path: Path) -> None:
-        path = _absolute(path)
-        self._store_recent([path, *(p for p in self.recent_paths() if p != path)])
-
-    def forget_recent(self, path: Path) -> None:
-        path = _absolute(path)
-        self._store_recent([p for p in self.recent_paths() if p != path])
-
-    def clear_recent(self) -> None:
-        self._store_recent([])
-
-
-def _load_without_changing(path: Path) -> Plan:
-    """Read a plan for a read-only window; an older file is upgraded in a temporary copy."""
-    try:
-        with PlanRepository.open(path, upgrade=False) as repository:
-            return repository.load()
-    except PlanFileError as err:
-        if err.problem is not PlanFileProblem.OLDER_SCHEMA:
-            raise
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / path.name
-        shutil.copyfile(path, copy)
-        with PlanRepository.open(copy) as repository:
-            return repository.load()
 
 
 class FileController(QObject):

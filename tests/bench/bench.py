@@ -196,6 +196,9 @@ def main() -> None:
         rows.append(("write the whole large plan to a new file", _ms(write_seconds), "",
                      f"file size {size_mb:,.1f} MB", ""))  # fmt: skip
 
+        from tests.model.exchange.bench_excel import excel_rows
+
+        rows += excel_rows(plan, Path(folder))
         for title, seconds in _edit_to_repaint_seconds(path):
             rows.append((f"edit → window repainted ({title})", _ms(seconds),
                          _verdict(seconds, 0.100), "", ""))  # fmt: skip

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 from gtm_planner.app import _install_qt_message_filter
 from gtm_planner.model.commands import SetValues
 from gtm_planner.ui.change_log_dialog import ChangeLogDialog
-from gtm_planner.ui.files import FileController, Workspace
+from gtm_planner.ui.files import FileController
+from gtm_planner.ui.workspace import Workspace
 
 POLL_MS = 50
 

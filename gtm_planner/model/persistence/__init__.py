@@ -2,6 +2,7 @@
 
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
 from gtm_planner.model.persistence.migrations import SCHEMA_VERSION
+from gtm_planner.model.persistence.readonly import read_plan_unchanged
 from gtm_planner.model.persistence.repository import (
     PlanRepository,
     check_plan_file,
@@ -19,6 +20,7 @@ __all__ = [
     "check_plan_file",
     "create_plan_file",
     "load_plan",
+    "read_plan_unchanged",
     "save_plan",
     "save_plan_as",
 ]

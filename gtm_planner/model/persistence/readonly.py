@@ -1,0 +1,29 @@
+"""Read a plan without changing its file: one of an older schema is upgraded as a copy.
+
+For read-only windows and for the CLI's ``summary`` and ``check``: SPEC §2 says a file is never
+modified silently, and only opening it for editing upgrades it (after a backup).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from gtm_planner.model.entities import Plan
+from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
+from gtm_planner.model.persistence.repository import PlanRepository
+
+
+def read_plan_unchanged(path: Path) -> Plan:
+    try:
+        with PlanRepository.open(path, upgrade=False) as repository:
+            return repository.load()
+    except PlanFileError as err:
+        if err.problem is not PlanFileProblem.OLDER_SCHEMA:
+            raise
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        with PlanRepository.open(copy) as repository:
+            return repository.load()
