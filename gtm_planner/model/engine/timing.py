@@ -65,5 +65,6 @@ def safe_divide(numerator: FloatArray, denominator: FloatArray | float) -> Float
         np.broadcast_shapes(num.shape, np.shape(denominator)),
     )
     out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
-    np.divide(num, den, out=out, where=den != 0)
+    with np.errstate(over="ignore"):  # a subnormal denominator may overflow to inf: keep it
+        np.divide(num, den, out=out, where=den != 0)
     return out
