@@ -18,13 +18,13 @@ from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.engine import KPI_BY_KEY, Unit, compute_kpis
 from gtm_planner.model.entities import Owner, SharedGoal
 from gtm_planner.model.goals import format_goal_value
-from gtm_planner.ui.screens.records import OWNER_ROLE
 from gtm_planner.ui.screens.goals import (
     GoalsScreen,
     GoalsTableModel,
     SlaDriversModel,
     SlaTableModel,
 )
+from gtm_planner.ui.screens.records import OWNER_ROLE
 from gtm_planner.ui.undo import UndoController
 
 CheckModel = Callable[..., None]
