@@ -27,6 +27,7 @@ from gtm_planner.model.entities import (
     Plan,
     Region,
     Scenario,
+    ScenarioInputs,
 )
 from gtm_planner.model.events import Event
 from gtm_planner.model.validation import RULE_BY_FIELD, cell_label
@@ -75,6 +76,9 @@ class PlanDocument:
         self.structure_changed: Event[[]] = Event()  # regions or budget lines
         self.scenarios_changed: Event[[]] = Event()  # list, names, plan of record
         self.records_changed: Event[[RecordKind]] = Event()
+        # A what-if preview: inputs shown instead of a scenario's own, never saved.
+        self._what_if: dict[int, ScenarioInputs] = {}
+        self.what_if_changed: Event[[int]] = Event()
 
     @property
     def current_scenario(self) -> Scenario:
@@ -103,14 +107,36 @@ class PlanDocument:
         cached = self._results.get(sid)
         if cached is None:
             started = time.perf_counter()
-            cached = compute_scenario(self.plan, self.scenario_by_id(sid).inputs)
+            cached = compute_scenario(self.plan, self.shown_inputs(sid))
             self.last_recalc_seconds = time.perf_counter() - started
             self._results[sid] = cached
         return cached
 
     def kpis(self, scenario_id: int | None = None) -> dict[str, Kpi]:
         sid = self._current_id if scenario_id is None else scenario_id
-        return compute_kpis(self.plan, self.scenario_by_id(sid).inputs, self.result(sid))
+        return compute_kpis(self.plan, self.shown_inputs(sid), self.result(sid))
+
+    def shown_inputs(self, scenario_id: int) -> ScenarioInputs:
+        """The inputs the numbers on screen come from: a what-if preview, else the scenario's."""
+        preview = self._what_if.get(scenario_id)
+        return preview if preview is not None else self.scenario_by_id(scenario_id).inputs
+
+    def what_if(self, scenario_id: int) -> ScenarioInputs | None:
+        return self._what_if.get(scenario_id)
+
+    def set_what_if(self, scenario_id: int, inputs: ScenarioInputs | None) -> None:
+        """Show ``inputs`` in place of a scenario's own (None ends the preview).
+
+        Not a command and not saved: the what-if panel drives it while a slider moves, and
+        "Save as scenario" turns the preview into an undoable InsertScenario.
+        """
+        if inputs is None:
+            if self._what_if.pop(scenario_id, None) is None:
+                return
+        else:
+            self._what_if[scenario_id] = inputs
+        self.what_if_changed.emit(scenario_id)
+        self.inputs_changed(scenario_id)
 
     def inputs_changed(self, scenario_id: int) -> None:
         """Drop the cached results of one scenario and tell listeners to repaint."""

@@ -126,3 +126,19 @@ def test_the_last_scenario_cannot_be_deleted() -> None:
     RemoveScenario("Delete", 3).apply(document)
     with pytest.raises(ValueError, match="at least one scenario"):
         RemoveScenario("Delete", 1).apply(document)
+
+
+def test_a_what_if_preview_shows_other_numbers_and_ends_without_a_trace() -> None:
+    document = PlanDocument(build_demo_plan())
+    seen: list[int] = []
+    document.results_changed.connect(seen.append)
+    before = document.kpis(1)["forecast_bookings"].value
+    preview = document.scenario_by_id(1).inputs.copy()
+    preview.win_rate *= 1.1
+    document.set_what_if(1, preview)
+    assert document.kpis(1)["forecast_bookings"].value > before
+    assert seen == [1]
+    document.set_what_if(1, None)
+    assert document.kpis(1)["forecast_bookings"].value == before
+    assert document.dirty_scenarios == set()
+    assert document.pending_log == []
