@@ -8,10 +8,12 @@ from them, the same numbers the funnel and capacity screens work back from.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 
 from gtm_planner.model.calendar import MONTH_ABBREVIATIONS
-from gtm_planner.model.document import PlanDocument
+from gtm_planner.model.commands import InsertRegion, RemoveRegion, SetAttribute
+from gtm_planner.model.document import PlanDocument, RecordKind
+from gtm_planner.model.entities import Region
 from gtm_planner.ui.grid import K0, Column, Fmt, GridScreen, GridSpec, region_rows
 from gtm_planner.ui.grid.spec import FloatArray
 from gtm_planner.ui.undo import UndoController
@@ -127,4 +129,95 @@ class TargetsScreen(GridScreen):
             monthly_target_spec,
             "What each month must close: the target the funnel and capacity work back from.",
         )
+        self.add_button = QPushButton("&Add region…", self)
+        self.rename_button = QPushButton("Re&name region…", self)
+        self.remove_button = QPushButton("Re&move region…", self)
+        for button in (self.add_button, self.rename_button, self.remove_button):
+            self.controls.addWidget(button)
+        self.add_button.clicked.connect(self.ask_add_region)
+        self.rename_button.clicked.connect(self.ask_rename_region)
+        self.remove_button.clicked.connect(self.ask_remove_region)
         self.finish()
+
+    # --- regions: every change one undoable step ------------------------------------------
+
+    def current_region(self) -> Region | None:
+        """The region of the current row of the annual-target grid."""
+        current = self.annual_grid.currentIndex()
+        if not current.isValid():
+            return None
+        key = self.annual_grid.grid_model.row_spec(current.row()).key
+        regions = self.document.plan.regions
+        return regions[key[0]] if key and key[0] < len(regions) else None
+
+    def _name_problem(self, name: str, region_id: int | None = None) -> str | None:
+        if not name.strip():
+            return "A region needs a name."
+        taken = any(
+            r.name.casefold() == name.strip().casefold() and r.id != region_id
+            for r in self.document.plan.regions
+        )
+        return f"There is already a region named '{name.strip()}'." if taken else None
+
+    def add_region(self, name: str) -> bool:
+        """Add a region at the end, with neutral inputs in every scenario."""
+        problem = self._name_problem(name)
+        if problem is not None:
+            self.message.emit(f"No region added: {problem}")
+            return False
+        region = Region(self.document.next_id(RecordKind.REGION), name.strip())
+        position = len(self.document.plan.regions)
+        self.undo.push(InsertRegion(f"Add region '{region.name}'", position, region))
+        return True
+
+    def rename_region(self, region_id: int, name: str) -> bool:
+        region = self.document.record(RecordKind.REGION, region_id)
+        problem = self._name_problem(name, region_id)
+        if problem is not None:
+            self.message.emit(f"Not renamed: {problem}")
+            return False
+        if name.strip() != region.name:
+            label = f"Rename region '{region.name}' to '{name.strip()}'"
+            self.undo.push(SetAttribute(label, RecordKind.REGION, region_id, "name", name.strip()))
+        return True
+
+    def remove_region(self, region_id: int, confirm: bool = True) -> bool:
+        """Ask, then remove the region and its numbers from every scenario."""
+        region = self.document.record(RecordKind.REGION, region_id)
+        if len(self.document.plan.regions) == 1:
+            self.message.emit("Not removed: a plan keeps at least one region.")
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Remove region",
+                f"Remove the region '{region.name}' with its targets, funnel, capacity and "
+                "budget in every scenario?\n\nEdit › Undo brings it back with its numbers.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.undo.push(RemoveRegion(f"Remove region '{region.name}'", region_id))
+        return True
+
+    def ask_add_region(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add region", "Name of the new region:")
+        if ok:
+            self.add_region(name)
+
+    def ask_rename_region(self) -> None:
+        region = self.current_region()
+        if region is None:
+            self.message.emit("Rename: click the region's row in the bookings target first.")
+            return
+        name, ok = QInputDialog.getText(self, "Rename region", "New name:", text=region.name)
+        if ok:
+            self.rename_region(region.id, name)
+
+    def ask_remove_region(self) -> None:
+        region = self.current_region()
+        if region is None:
+            self.message.emit("Remove: click the region's row in the bookings target first.")
+            return
+        self.remove_region(region.id)

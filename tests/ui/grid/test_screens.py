@@ -311,3 +311,30 @@ def test_removing_and_restoring_a_region_reshapes_every_grid(
                 assert model.index(row, column).data() is not None
     undo.stack.undo()
     assert [grid.grid_model.rowCount() for grid in screen.grids] == rows_before
+
+
+def test_targets_add_rename_and_remove_a_region_each_one_undo_step(
+    qtbot: QtBot, demo_document: PlanDocument, undo: UndoController
+) -> None:
+    screen = make(qtbot, TargetsScreen(demo_document, undo))
+    assert isinstance(screen, TargetsScreen)
+    target_before = demo_document.kpis()["bookings_target"].value
+    assert screen.add_region("India")
+    assert [r.name for r in demo_document.plan.regions][-1] == "India"
+    assert row_of(screen.annual_grid.grid_model, "India") >= 0
+    assert undo.stack.undoText() == "Add region 'India'"
+    india = demo_document.plan.regions[-1].id
+    assert screen.rename_region(india, "India & ANZ")
+    messages: list[str] = []
+    screen.message.connect(messages.append)
+    assert not screen.rename_region(india, " emea ")  # names differ in more than case
+    assert "already a region named" in messages[-1]
+    assert screen.remove_region(EMEA + 1, confirm=False)
+    assert demo_document.kpis()["bookings_target"].value == pytest.approx(target_before - 12e6)
+    undo.stack.undo()
+    undo.stack.undo()
+    undo.stack.undo()
+    assert [r.name for r in demo_document.plan.regions] == [
+        "North America", "EMEA", "APAC", "LATAM"
+    ]  # fmt: skip
+    assert demo_document.kpis()["bookings_target"].value == target_before
