@@ -73,6 +73,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Back to the normal text size", separator_after=True),
     ActionSpec("full_screen", "&Full screen", Menu.VIEW, StandardKey.FullScreen, "F11",
                "Fill the screen (for the projector)", checkable=True),
+    ActionSpec("presentation", "&Presentation mode", Menu.VIEW, None, "F5",
+               "The Dashboard full screen in large type, for the offsite (Esc leaves)",
+               checkable=True),
     ActionSpec("shortcuts", "&Keyboard shortcuts", Menu.HELP, None, "F1",
                "Every keyboard shortcut of the app"),
     ActionSpec("about", "&About GTM Planner", Menu.HELP, None, "",
@@ -127,6 +130,7 @@ def enabled_states(
         "zoom_out": text_point_size > MIN_POINT_SIZE,
         "zoom_reset": True,
         "full_screen": True,
+        "presentation": True,
         "shortcuts": True,
         "about": True,
     }

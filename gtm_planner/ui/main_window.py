@@ -30,6 +30,7 @@ from gtm_planner.ui.edit_routing import focused_grid
 from gtm_planner.ui.models import KpiTableModel, WaterfallTableModel
 from gtm_planner.ui.navigation import Navigator
 from gtm_planner.ui.plan_header import PlanHeader
+from gtm_planner.ui.presentation import PresentationMode
 from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
 from gtm_planner.ui.shortcuts_dialog import ShortcutsDialog
 from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
@@ -74,6 +75,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_central_widget()
+        self.presentation = PresentationMode(self, self.dashboard, self.navigator, self)
+        presentation = self.action_by_id["presentation"]
+        presentation.toggled.connect(self.presentation.set_active)
+        self.presentation.active_changed.connect(presentation.setChecked)  # Esc unchecks it
         self._build_status_bar()
 
         # After the models: they refresh first, so the numbers are in place when we relabel.
@@ -130,7 +135,9 @@ class MainWindow(QMainWindow):
 
     def _build_central_widget(self) -> None:
         self.plan_header = PlanHeader(self.document, self)
-        self.dashboard = DashboardPage(self.kpi_model, self.waterfall_model, self)
+        self.dashboard = DashboardPage(
+            self.kpi_model, self.waterfall_model, self, document=self.document
+        )
         self.kpi_panel = self.dashboard.kpi_panel
         self.waterfall_panel = self.dashboard.waterfall_panel
         self.navigator = Navigator(self)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -87,6 +88,7 @@ class PlanGrid(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setHighlightSections(False)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._fit_when_shown = False
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -323,6 +325,12 @@ class PlanGrid(QTableView):
 
     # --- size ---------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_when_shown:
+            self._fit_when_shown = False
+            self._fit_timer.start()
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -331,7 +339,14 @@ class PlanGrid(QTableView):
     def _on_data_changed(
         self, top_left: AnyIndex, bottom_right: AnyIndex, _roles: list[int] | None = None
     ) -> None:
-        """Widen (never narrow) the changed columns if a new number no longer fits."""
+        """Widen (never narrow) the changed columns if a new number no longer fits.
+
+        A grid on a page that is not shown measures nothing now (that would be every row of
+        every column): it fits itself once when it is shown again.
+        """
+        if not self.isVisible():
+            self._fit_when_shown = True
+            return
         first_row = max(self.rowAt(0), 0)
         last_row = self.rowAt(self.viewport().height() - 1)
         last_row = self._model.rowCount() - 1 if last_row < 0 else last_row
