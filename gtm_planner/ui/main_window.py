@@ -27,12 +27,14 @@ from gtm_planner.ui.actions import ACTIONS, Menu, create_actions, enabled_states
 from gtm_planner.ui.dashboard_page import DashboardPage
 from gtm_planner.ui.document_events import subscribe
 from gtm_planner.ui.edit_routing import focused_grid
+from gtm_planner.ui.excel_dialogs import ExcelController
 from gtm_planner.ui.models import KpiTableModel, WaterfallTableModel
 from gtm_planner.ui.navigation import Navigator
 from gtm_planner.ui.plan_header import PlanHeader
 from gtm_planner.ui.presentation import PresentationMode
 from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
 from gtm_planner.ui.shortcuts_dialog import ShortcutsDialog
+from gtm_planner.ui.tasks import TaskRunner
 from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
 from gtm_planner.ui.undo import UndoController
 
@@ -72,6 +74,8 @@ class MainWindow(QMainWindow):
         self.kpi_model = KpiTableModel(document, self)
         self.waterfall_model = WaterfallTableModel(document, self)
         self.action_by_id = create_actions(self)
+        self.tasks = TaskRunner(self)  # long work: export, import, print
+        self.excel = ExcelController(self, self.undo, self.tasks)
         self._build_menus()
         self._build_toolbar()
         self._build_central_widget()
@@ -106,6 +110,8 @@ class MainWindow(QMainWindow):
         self.action_by_id["full_screen"].toggled.connect(self._set_full_screen)
         self.action_by_id["about"].triggered.connect(self._show_about)
         self.action_by_id["shortcuts"].triggered.connect(self._show_shortcuts)
+        self.excel.bind_actions(self.action_by_id)
+        self.excel.message.connect(self._show_message)
         stack = self.undo.stack
         self.action_by_id["undo"].triggered.connect(stack.undo)
         self.action_by_id["redo"].triggered.connect(stack.redo)
