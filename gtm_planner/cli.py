@@ -32,7 +32,7 @@ from gtm_planner.model.persistence import (
 )
 from gtm_planner.model.validation import validate_plan
 
-SUBCOMMANDS = ("new", "demo", "summary", "check", "export", "import")
+SUBCOMMANDS = ("new", "demo", "summary", "check", "export", "import", "report")
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -117,6 +117,27 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the report of changes or problems; change nothing",
     )
+
+    report = sub.add_parser(
+        "report", help="print a scenario summary, or a comparison of two, to a PDF"
+    )
+    report.add_argument("plan", type=Path, metavar="PLAN")
+    report.add_argument("out", type=Path, metavar="OUT.pdf")
+    which = report.add_mutually_exclusive_group()
+    which.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="the scenario or snapshot to summarise (default: the plan of record)",
+    )
+    which.add_argument(
+        "--compare",
+        nargs=2,
+        default=None,
+        metavar=("A", "B"),
+        help="compare two scenarios or snapshots (A is the reference)",
+    )
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4")
     return parser  # fmt: skip
 
 
@@ -308,6 +329,38 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Lay out and paint the report headless; Qt is loaded here and nowhere else in the CLI."""
+    import datetime as dt
+    import importlib
+
+    from gtm_planner.model.exchange.report_data import (
+        ReportError,
+        comparison_summary,
+        find_item,
+        scenario_summary,
+    )
+
+    if args.out.suffix.lower() != ".pdf":
+        raise UserError(f"{args.out}: the report file must end in .pdf")
+    plan = read_plan(args.plan)  # a report never changes the plan file
+    today = dt.date.today()
+    try:
+        if args.compare:
+            first, second = (find_item(plan, name) for name in args.compare)
+            data = comparison_summary(plan, first, second, file_name=args.plan.name, printed=today)
+        else:
+            item = plan.plan_of_record if args.scenario is None else find_item(plan, args.scenario)
+            data = scenario_summary(plan, item, file_name=args.plan.name, printed=today)
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    # By name, inside the command: the renderer needs Qt, and importing the CLI must not.
+    headless = importlib.import_module("gtm_planner.ui.report.headless")
+    pages: int = headless.write_report(data, args.out, args.paper)
+    print(f"Wrote {data.title} to {args.out}: {pages} pages, {args.paper.upper()}", file=out)
+    return EXIT_OK
+
+
 COMMANDS = {
     "new": _cmd_new,
     "demo": _cmd_demo,
@@ -315,6 +368,7 @@ COMMANDS = {
     "check": _cmd_check,
     "export": _cmd_export,
     "import": _cmd_import,
+    "report": _cmd_report,
 }
 
 

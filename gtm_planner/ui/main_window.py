@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.action_by_id["full_screen"].toggled.connect(self._set_full_screen)
         self.action_by_id["about"].triggered.connect(self._show_about)
         self.action_by_id["shortcuts"].triggered.connect(self._show_shortcuts)
+        self.action_by_id["print"].triggered.connect(lambda: self._show_report(export=False))
+        self.action_by_id["export_pdf"].triggered.connect(lambda: self._show_report(export=True))
         self.excel.bind_actions(self.action_by_id)
         self.excel.message.connect(self._show_message)
         stack = self.undo.stack
@@ -302,6 +304,11 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         else:
             self.showNormal()
+
+    def _show_report(self, *, export: bool) -> None:
+        from gtm_planner.ui.report_dialog import ReportDialog
+
+        ReportDialog(self.document, self, export=export).exec()
 
     def _show_shortcuts(self) -> None:
         ShortcutsDialog(self.action_by_id, self.navigator.titles, self).exec()
