@@ -223,6 +223,7 @@ class PlanDocument:
         if kind is RecordKind.SETTINGS or (kind in (RecordKind.REGION, RecordKind.BUDGET_LINE)):
             self.structure_dirty = True
         if kind is RecordKind.SETTINGS:
+            self._drop_what_ifs()
             self._results.clear()
             self.structure_changed.emit()
         else:
@@ -304,8 +305,15 @@ class PlanDocument:
         self._structure_edited()
         return position, line, slices
 
+    def _drop_what_ifs(self) -> None:
+        """A what-if preview has the old shape once regions, lines or months change."""
+        for scenario_id in list(self._what_if):
+            del self._what_if[scenario_id]
+            self.what_if_changed.emit(scenario_id)
+
     def _structure_edited(self) -> None:
         self.structure_dirty = True
+        self._drop_what_ifs()
         self._results.clear()
         self.structure_changed.emit()
         for scenario in self.plan.scenarios:

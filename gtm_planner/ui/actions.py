@@ -22,6 +22,7 @@ class Menu(StrEnum):
     FILE = "&File"
     EDIT = "&Edit"
     VIEW = "&View"
+    TOOLS = "&Tools"
     HELP = "&Help"
 
 
@@ -85,7 +86,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Fill the screen (for the projector)", checkable=True),
     ActionSpec("presentation", "&Presentation mode", Menu.VIEW, None, "F5",
                "The Dashboard full screen in large type, for the offsite (Esc leaves)",
-               checkable=True),
+               checkable=True, separator_after=True),
+    ActionSpec("what_if", "&What-if panel", Menu.VIEW, None, "Ctrl+Shift+W",
+               "Drag a region's drivers and watch every screen follow; nothing is saved "
+               "until you save it as a scenario", checkable=True),
+    ActionSpec("goal_seek", "&Goal seek…", Menu.TOOLS, None, "Ctrl+Shift+G",
+               "What demand-creation budget, win rate or AE count closes the gap for a "
+               "region and year, shown before anything is applied"),
+    ActionSpec("allocate", "&Allocate demand-creation budget…", Menu.TOOLS, None,
+               "Ctrl+Shift+A", "Spread a year's demand-creation budget across regions for "
+               "the most bookings, offered as a new scenario"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", Menu.HELP, None, "F1",
                "Every keyboard shortcut of the app"),
     ActionSpec("about", "&About GTM Planner", Menu.HELP, None, "",
@@ -145,6 +155,9 @@ def enabled_states(
         "zoom_reset": True,
         "full_screen": True,
         "presentation": True,
+        "what_if": True,
+        "goal_seek": True,
+        "allocate": True,
         "shortcuts": True,
         "about": True,
     }

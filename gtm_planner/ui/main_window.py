@@ -7,11 +7,15 @@ the document, and the document's events repaint the window (the Qt models follow
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,9 +38,11 @@ from gtm_planner.ui.plan_header import PlanHeader
 from gtm_planner.ui.presentation import PresentationMode
 from gtm_planner.ui.scenario_switcher import ScenarioSwitcher
 from gtm_planner.ui.shortcuts_dialog import ShortcutsDialog
+from gtm_planner.ui.solve_dialogs import AllocationDialog, GoalSeekDialog
 from gtm_planner.ui.tasks import TaskRunner
 from gtm_planner.ui.theme import DEFAULT_POINT_SIZE, MAX_POINT_SIZE, MIN_POINT_SIZE, stylesheet
 from gtm_planner.ui.undo import UndoController
+from gtm_planner.ui.whatif_panel import WhatIfPanel
 
 if TYPE_CHECKING:
     from gtm_planner.ui.files import FileController
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_central_widget()
+        self._build_what_if_dock()
         self.presentation = PresentationMode(self, self.dashboard, self.navigator, self)
         presentation = self.action_by_id["presentation"]
         presentation.toggled.connect(self.presentation.set_active)
@@ -110,6 +117,12 @@ class MainWindow(QMainWindow):
         self.action_by_id["full_screen"].toggled.connect(self._set_full_screen)
         self.action_by_id["about"].triggered.connect(self._show_about)
         self.action_by_id["shortcuts"].triggered.connect(self._show_shortcuts)
+        self.action_by_id["goal_seek"].triggered.connect(
+            lambda: self._open_dialog(GoalSeekDialog(self.document, self.undo, self))
+        )
+        self.action_by_id["allocate"].triggered.connect(
+            lambda: self._open_dialog(AllocationDialog(self.document, self.undo, self))
+        )
         self.action_by_id["print"].triggered.connect(lambda: self._show_report(export=False))
         self.action_by_id["export_pdf"].triggered.connect(lambda: self._show_report(export=True))
         self.excel.bind_actions(self.action_by_id)
@@ -161,28 +174,54 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigator, 1)
         self.setCentralWidget(central)
 
-    def _screens(self) -> list[tuple[str, QWidget]]:
-        """The editing screens, in the order of SPEC §4's navigation."""
+    def _build_what_if_dock(self) -> None:
+        """View › What-if panel: a dock on the right; closing it drops the preview."""
+        self.what_if_panel = WhatIfPanel(self.document, self.undo, self)
+        dock = QDockWidget("What-if", self)
+        dock.setObjectName("whatIfDock")
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        dock.setWidget(self.what_if_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [430], Qt.Orientation.Horizontal)
+        dock.hide()
+        self.what_if_dock = dock
+        action = self.action_by_id["what_if"]
+        action.toggled.connect(dock.setVisible)
+        dock.toggleViewAction().toggled.connect(action.setChecked)  # closed with its ×
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """Tools › Goal seek… and Allocate…: window-modal, deleted when closed."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _screens(self) -> list[tuple[str, Callable[[], QWidget]]]:
+        """The editing screens, in the order of SPEC §4's navigation, built when first shown."""
+        from gtm_planner.ui.grid import GridScreen
         from gtm_planner.ui.screens.budget import BudgetScreen
         from gtm_planner.ui.screens.capacity import CapacityScreen
+        from gtm_planner.ui.screens.compare import CompareScreen
         from gtm_planner.ui.screens.definitions import DefinitionsScreen
         from gtm_planner.ui.screens.funnel import FunnelScreen
         from gtm_planner.ui.screens.goals import GoalsScreen
         from gtm_planner.ui.screens.scenarios import ScenariosScreen
         from gtm_planner.ui.screens.targets import TargetsScreen
 
-        grids = [
-            screen(self.document, self.undo, self)
-            for screen in (TargetsScreen, FunnelScreen, BudgetScreen, CapacityScreen)
-        ]
-        for grid_screen in grids:
-            grid_screen.message.connect(self._show_message)
-        titled = [(g.TITLE, g) for g in grids]
+        def grid(screen: type[GridScreen]) -> tuple[str, Callable[[], QWidget]]:
+            def build() -> QWidget:
+                page = screen(self.document, self.undo, self)
+                page.message.connect(self._show_message)
+                return page
+
+            return screen.TITLE, build
+
         return [
-            ("Goals & SLA", GoalsScreen(self.document, self.undo, self)),
-            *titled,
-            ("Scenarios", ScenariosScreen(self.document, self.undo, self)),
-            ("Definitions", DefinitionsScreen(self.document, self.undo, self)),
+            ("Goals & SLA", lambda: GoalsScreen(self.document, self.undo, self)),
+            *(grid(s) for s in (TargetsScreen, FunnelScreen, BudgetScreen, CapacityScreen)),
+            ("Scenarios", lambda: ScenariosScreen(self.document, self.undo, self)),
+            ("Compare", lambda: CompareScreen(self.document, self.undo, self)),
+            ("Definitions", lambda: DefinitionsScreen(self.document, self.undo, self)),
         ]
 
     def _show_message(self, text: str) -> None:

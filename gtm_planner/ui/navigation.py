@@ -1,9 +1,13 @@
 """Navigation between the plan's screens: a list on the left, one page at a time on the right.
 
-Pages are registered with a title and a widget; Ctrl+1 … Ctrl+9 jump to them in order.
+Pages are registered with a title and a widget, or a function that builds the widget the
+first time the page is shown (so the window opens fast on a large plan); Ctrl+1 … Ctrl+9 jump
+to them in order.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
@@ -29,12 +33,17 @@ class Navigator(QWidget):
         layout.addWidget(self.list)
         layout.addWidget(self.stack, 1)
         self._titles: list[str] = []
+        self._factories: dict[int, Callable[[], QWidget]] = {}
         self.list.currentRowChanged.connect(self._show_row)
 
-    def add_page(self, title: str, page: QWidget) -> None:
+    def add_page(self, title: str, page: QWidget | Callable[[], QWidget]) -> None:
         self._titles.append(title)
         self.list.addItem(title)
-        self.stack.addWidget(page)
+        if isinstance(page, QWidget):
+            self.stack.addWidget(page)
+        else:
+            self._factories[len(self._titles) - 1] = page
+            self.stack.addWidget(QWidget(self.stack))  # stands in until first shown
         position = len(self._titles)
         if position <= 9:
             item = self.list.item(position - 1)
@@ -67,12 +76,26 @@ class Navigator(QWidget):
         return self._titles[row] if row >= 0 else ""
 
     def page(self, title: str) -> QWidget:
-        page = self.stack.widget(self._titles.index(title))
+        """The page's widget, built now if it has not been shown yet."""
+        row = self._titles.index(title)
+        self._build(row)
+        page = self.stack.widget(row)
         assert page is not None
         return page
 
+    def _build(self, row: int) -> None:
+        factory = self._factories.pop(row, None)
+        if factory is None:
+            return
+        stand_in = self.stack.widget(row)
+        self.stack.insertWidget(row, factory())
+        if stand_in is not None:
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+
     def _show_row(self, row: int) -> None:
         if row >= 0:
+            self._build(row)
             self.stack.setCurrentIndex(row)
             self.page_changed.emit(self._titles[row])
 

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,25 +22,7 @@ from gtm_planner.model.demo import build_large_plan
 from gtm_planner.model.engine import compute_kpis, compute_scenario
 from gtm_planner.model.entities import Plan, Scenario
 from gtm_planner.model.persistence import create_plan_file, load_plan, save_plan
-
-Row = tuple[str, str, str, str, str]
-
-
-def _median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
-def _verdict(seconds: float, budget: float) -> str:
-    return f"≤ {_ms(budget)} {'ok' if seconds <= budget else 'OVER'}"
+from tests.bench.measure import Row, median_seconds, ms, verdict
 
 
 def _peak_memory_mb(path: Path) -> float:
@@ -145,14 +126,14 @@ def main() -> None:
         def recompute() -> None:
             compute_kpis(plan, scenario.inputs, compute_scenario(plan, scenario.inputs))
 
-        recompute_s = _median_seconds(recompute, 50)
+        recompute_s = median_seconds(recompute, 50)
         reference_s = _reference_recompute_seconds(plan, scenario)
         peer = ("", "")
         if reference_s is not None:
-            peer = (f"cell-by-cell reference engine {_ms(reference_s)}",
+            peer = (f"cell-by-cell reference engine {ms(reference_s)}",
                     f"{reference_s / recompute_s:,.0f}x faster")  # fmt: skip
-        rows.append(("recompute one scenario (engine + KPIs)", _ms(recompute_s),
-                     _verdict(recompute_s, 0.020), *peer))  # fmt: skip
+        rows.append(("recompute one scenario (engine + KPIs)", ms(recompute_s),
+                     verdict(recompute_s, 0.020), *peer))  # fmt: skip
 
         # The peer: the same 360k budget cells kept as an Excel workbook instead.
         frame = pd.DataFrame(
@@ -168,10 +149,10 @@ def main() -> None:
         pd.read_excel(xlsx)
         read_excel_s = time.perf_counter() - started
 
-        open_s = _median_seconds(lambda: load_plan(path), 5)
-        rows.append(("open the large plan", _ms(open_s), _verdict(open_s, 0.5),
+        open_s = median_seconds(lambda: load_plan(path), 5)
+        rows.append(("open the large plan", ms(open_s), verdict(open_s, 0.5),
                      f"pandas read_excel of the same {frame.size:,} budget cells "
-                     f"{_ms(read_excel_s)}", f"{read_excel_s / open_s:,.0f}x faster"))  # fmt: skip
+                     f"{ms(read_excel_s)}", f"{read_excel_s / open_s:,.0f}x faster"))  # fmt: skip
 
         loaded = load_plan(path)
         target = loaded.scenarios[3]
@@ -180,10 +161,10 @@ def main() -> None:
             target.inputs.budget[5, 7, 11] += 1000.0
             save_plan(path, loaded, dirty_scenarios={target.id})
 
-        save_s = _median_seconds(edit_and_save, 5)
-        rows.append(("save after one edit", _ms(save_s), _verdict(save_s, 0.25),
+        save_s = median_seconds(edit_and_save, 5)
+        rows.append(("save after one edit", ms(save_s), verdict(save_s, 0.25),
                      f"pandas to_excel of the same {frame.size:,} budget cells "
-                     f"{_ms(to_excel_s)}", f"{to_excel_s / save_s:,.0f}x faster"))  # fmt: skip
+                     f"{ms(to_excel_s)}", f"{to_excel_s / save_s:,.0f}x faster"))  # fmt: skip
 
         def clone_and_save() -> None:
             new_id = max(s.id for s in loaded.scenarios) + 1
@@ -191,24 +172,24 @@ def main() -> None:
             loaded.scenarios.append(clone)
             save_plan(path, loaded, dirty_scenarios={new_id})
 
-        clone_s = _median_seconds(clone_and_save, 3)
-        rows.append(("clone a scenario and save", _ms(clone_s), _verdict(clone_s, 0.3), "", ""))
-        rows.append(("write the whole large plan to a new file", _ms(write_seconds), "",
+        clone_s = median_seconds(clone_and_save, 3)
+        rows.append(("clone a scenario and save", ms(clone_s), verdict(clone_s, 0.3), "", ""))
+        rows.append(("write the whole large plan to a new file", ms(write_seconds), "",
                      f"file size {size_mb:,.1f} MB", ""))  # fmt: skip
 
         from tests.model.exchange.bench_excel import excel_rows
 
         rows += excel_rows(plan, Path(folder))
         for title, seconds in _edit_to_repaint_seconds(path):
-            rows.append((f"edit → window repainted ({title})", _ms(seconds),
-                         _verdict(seconds, 0.100), "", ""))  # fmt: skip
+            rows.append((f"edit → window repainted ({title})", ms(seconds),
+                         verdict(seconds, 0.100), "", ""))  # fmt: skip
 
         memory = _peak_memory_mb(path)
         rows.append(("peak memory: open + compute all scenarios", f"{memory:,.0f} MB",
                      f"≤ 300 MB {'ok' if memory <= 300 else 'OVER'}", "", ""))  # fmt: skip
         cold = _cold_start_seconds(path, Path(folder) / "window.png")
-        rows.append(("cold start to a rendered window (large plan)", _ms(cold),
-                     _verdict(cold, 2.0), "", ""))  # fmt: skip
+        rows.append(("cold start to a rendered window (large plan)", ms(cold),
+                     verdict(cold, 2.0), "", ""))  # fmt: skip
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     headers = ("measure", "figure", "budget", "peer", "ratio")

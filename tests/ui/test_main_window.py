@@ -171,7 +171,7 @@ def test_every_action_of_the_table_is_in_a_menu(window: MainWindow) -> None:
     }
     assert {f"action_{spec.id}" for spec in ACTIONS} <= in_menus
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Tools", "&Help"]
 
 
 def test_quit_has_the_standard_shortcut_and_closes_the_window(
