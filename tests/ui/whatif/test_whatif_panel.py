@@ -226,3 +226,32 @@ def test_deleting_the_scenario_under_a_preview_leaves_no_stale_preview(
     undo.stack.undo()  # the scenario comes back with its own numbers, not the old preview
     restored = demo_document.scenario_by_id(3)
     assert demo_document.shown_inputs(3) is restored.inputs
+
+
+def test_dragging_a_slider_moves_the_dashboards_forecast_tile_and_chart(
+    qtbot: QtBot, demo_document: PlanDocument
+) -> None:
+    from gtm_planner.ui.main_window import MainWindow
+
+    window = MainWindow(demo_document)
+    qtbot.addWidget(window)
+    window.show()
+    dashboard = window.dashboard
+    line = dashboard.bookings_chart.forecast_line
+    assert dashboard.data is not None
+    tile_before = dashboard.data.tile("forecast_bookings").value
+    chart_before = np.array(line.getData()[1], dtype=float)
+    panel = window.what_if_panel
+    window.action_by_id["what_if"].setChecked(True)
+    choose_region(panel, EMEA)
+    panel.rows["win_rate_factor"].slider.setValue(15)  # +15% win rate, as a drag does
+    wait_for_preview(qtbot, demo_document)
+    qtbot.waitUntil(lambda: dashboard.data is not None and dashboard.data.tile(
+        "forecast_bookings").value != tile_before)  # fmt: skip
+    assert dashboard.data is not None
+    shown = dashboard.data.tile("forecast_bookings").value
+    assert shown == forecast(demo_document) > tile_before
+    chart_after = np.array(line.getData()[1], dtype=float)
+    assert dashboard.bookings_chart.forecast_line is line  # updated, not rebuilt
+    assert math.isclose(chart_after.sum(), shown, rel_tol=1e-12)
+    assert not np.array_equal(chart_after, chart_before)
