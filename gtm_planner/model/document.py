@@ -65,6 +65,7 @@ class PlanDocument:
         self.path = path
         self.read_only = read_only
         self._current_id = plan.plan_of_record.id
+        self._previous_id = self._current_id  # where to go back if the current one is removed
         self._results: dict[int, ScenarioResult] = {}
         self.last_recalc_seconds = 0.0
         self.dirty_scenarios: set[int] = set()
@@ -92,6 +93,7 @@ class PlanDocument:
             return
         if scenario_id not in {s.id for s in self.plan.scenarios}:
             raise KeyError(f"no scenario with id {scenario_id}")
+        self._previous_id = self._current_id
         self._current_id = scenario_id
         self.current_scenario_changed.emit(scenario_id)
 
@@ -341,7 +343,11 @@ class PlanDocument:
         self.dirty_scenarios.discard(scenario_id)
         self._log(scenario.name, "Remove scenario", scenario.name, "")
         if self._current_id == scenario_id:
-            self._current_id = scenarios[min(position, len(scenarios) - 1)].id
+            # Back to the scenario shown before this one (undoing "Save as scenario"), else
+            # its neighbour in the list.
+            remaining = {s.id for s in scenarios}
+            neighbour = scenarios[min(position, len(scenarios) - 1)].id
+            self._current_id = self._previous_id if self._previous_id in remaining else neighbour
             self.current_scenario_changed.emit(self._current_id)
         self.scenarios_changed.emit()
         return position, scenario

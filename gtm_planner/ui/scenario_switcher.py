@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.entities import Scenario
+from gtm_planner.ui.document_events import subscribe
 
 PLAN_OF_RECORD_MARK = "★ plan of record"
 
@@ -36,6 +37,8 @@ class ScenarioSwitcher(QComboBox):
         self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.reload()
         self.currentIndexChanged.connect(self._on_index_changed)
+        # Cloned, renamed, deleted, restored, imported or marked plan of record: re-list.
+        subscribe(self, document.scenarios_changed, self.reload)
 
     def reload(self) -> None:
         """Re-list the scenarios (after one is added, renamed or marked plan of record)."""

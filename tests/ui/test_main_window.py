@@ -216,3 +216,35 @@ def test_document_outlives_a_closed_window_without_errors(demo_document: PlanDoc
     demo_document.set_current_scenario(2)
     demo_document.inputs_changed(2)
     assert demo_document.current_scenario.id == 2
+
+
+def test_the_toolbar_switcher_follows_scenarios_added_and_deleted_elsewhere(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from gtm_planner.model.commands import InsertScenario, RemoveScenario
+    from gtm_planner.model.entities import Scenario
+
+    document = window.document
+    base = document.scenario_by_id(1)
+    clone = Scenario(9, "Baseline copy", base.inputs.copy())
+    window.undo.push(InsertScenario("Clone", 3, clone))
+    switcher = window.scenario_switcher
+    assert [switcher.itemData(i) for i in range(switcher.count())] == [1, 2, 3, 9]
+    window.undo.push(RemoveScenario("Delete", 3))
+    assert [switcher.itemData(i) for i in range(switcher.count())] == [1, 2, 9]
+    switcher.setCurrentIndex(2)  # no stale entry to choose: no KeyError
+    assert document.current_scenario.id == 9
+
+
+def test_undoing_save_as_scenario_goes_back_to_the_scenario_shown_before(
+    window: MainWindow,
+) -> None:
+    from gtm_planner.model.commands import InsertScenario
+    from gtm_planner.model.entities import Scenario
+
+    document = window.document
+    new = Scenario(9, "What-if", document.scenario_by_id(1).inputs.copy())
+    window.undo.push(InsertScenario("Save what-if as scenario", 3, new))
+    document.set_current_scenario(9)
+    window.undo.stack.undo()
+    assert document.current_scenario.id == 1

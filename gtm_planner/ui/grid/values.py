@@ -1,10 +1,10 @@
 """How a grid cell reads and what a user may type into it: formats, parsing, copy text.
 
 Pure Python (no Qt), so the rules are testable on their own. A user types in *user units*:
-a rate as a percentage ("25", "25%", "25.5 %"), money with or without thousands separators,
-the plan's currency symbol or code, and K/M/B suffixes ("$1.2M"). What cannot be read with
-certainty is refused, never guessed: "1,5" (a decimal comma?) and "€100" in a USD plan are
-errors, not 15 or 100 dollars.
+a rate as a percentage ("25", "25%", "25.5 %", or "0.25" as Excel reads it), money with or
+without thousands separators, the plan's currency symbol or code, and K/M/B suffixes
+("$1.2M"). What cannot be read with certainty is refused, never guessed: "1,5" (a decimal
+comma?) and "€100" in a USD plan are errors, not 15 or 100 dollars.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ MONEY_KINDS = (Kind.MONEY, Kind.POSITIVE_MONEY)
 
 # How to type a value, per kind: shown in each input cell's tooltip.
 TYPING_HINT = {
-    Kind.RATE: "type 25 or 25% for 25%",
-    Kind.POSITIVE_RATE: "type 25 or 25% for 25%",
+    Kind.RATE: "type 25, 25% or 0.25 for 25%",
+    Kind.POSITIVE_RATE: "type 25, 25% or 0.25 for 25%",
     Kind.MONEY: "type 1200000, 1,200,000 or 1.2M",
     Kind.POSITIVE_MONEY: "type 50000, 50,000 or 50K",
     Kind.MONTHS: "type a whole number, e.g. 3",
@@ -192,7 +192,9 @@ def parse_entry(text: str, rule: FieldRule, currency: str) -> float:
     is_rate = rule.kind in RATE_KINDS
     if (is_percent and not is_rate) or (is_money and is_rate):
         raise EntryError(f"{quoted} is not {allowed}")
-    stored = value / 100.0 if is_rate else value
+    # As Excel's automatic percent entry: 25 or 25% is 25%, and so is 0.25 (below 1, no %).
+    fraction_typed = is_rate and not is_percent and 0 < abs(value) < 1
+    stored = value if fraction_typed or not is_rate else value / 100.0
     if bool(rule.bad(np.array([stored]))[0]):
         raise EntryError(f"{quoted} is not {allowed}")
     return stored

@@ -23,7 +23,15 @@ MIX = RULE_BY_FIELD["source_mix"]
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("25%", 0.25), ("25", 0.25), (" 25.5 % ", 0.255), ("100%", 1.0), ("0.5", 0.005)],
+    [
+        ("25%", 0.25),
+        ("25", 0.25),
+        (" 25.5 % ", 0.255),
+        ("100%", 1.0),
+        ("0.5", 0.5),  # below 1 without %: a fraction, as Excel's automatic percent entry
+        ("0.5%", 0.005),
+        ("1", 0.01),
+    ],
 )
 def test_a_rate_is_typed_as_a_percentage(typed: str, stored: float) -> None:
     assert parse_entry(typed, WIN_RATE, "USD") == pytest.approx(stored)
