@@ -245,7 +245,7 @@ def test_input_totals_add_up_the_snapshots_own_arrays() -> None:
     totals = {t.label: t.value for t in input_totals(plan.snapshots[0].inputs)}
     assert totals["Bookings target, all years"] == 45_000_000  # 24M + 12M + 6M + 3M
     assert totals["S&M budget (all lines)"] == float(plan.snapshots[0].inputs.budget.sum())
-    assert totals["AEs at plan start"] == 33 + 19 + 11 + 7
+    assert totals["AEs at plan start"] == 36 + 21 + 12 + 8
 
 
 # --- scenario names ----------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def test_capacity_more_starting_aes_add_a_years_quota_at_attainment(
     team, capacity = screen.team_grid.grid_model, screen.capacity_grid.grid_model
     row, fy = row_of(capacity, "EMEA · Capacity"), column_of(capacity, "FY2027")
     before = raw(capacity, row, fy)
-    assert team.setData(team.index(row_of(team, "EMEA"), 0), "25", EDIT)  # was 19
+    assert team.setData(team.index(row_of(team, "EMEA"), 0), "27", EDIT)  # was 21
     # Six ramped AEs × $700,000 quota × 80% attainment for a whole year.
     assert raw(capacity, row, fy) == pytest.approx(before + 6 * 700_000 * 0.8)
     assert raw(capacity, row, fy) == pytest.approx(
@@ -272,10 +272,10 @@ def test_a_screen_follows_the_current_scenario(
     capacity = screen.capacity_grid.grid_model
     payroll = row_of(capacity, "EMEA · AEs on payroll (end)")
     q1 = column_of(capacity, "FY27 Q1")
-    assert shown(capacity, payroll, q1) == "21"  # 19 at start, hires in January and March
+    assert shown(capacity, payroll, q1) == "23"  # 21 at start, hires in January and March
     screen.message.emit("a refusal in the Baseline")
     demo_document.set_current_scenario(2)  # "Aggressive EMEA push": more hires from February
-    assert shown(capacity, payroll, q1) == "23"
+    assert shown(capacity, payroll, q1) == "25"
     assert screen.message_bar.text() == ""
 
 

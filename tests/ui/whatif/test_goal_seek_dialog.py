@@ -85,9 +85,9 @@ def test_an_unreachable_case_shows_the_reason_and_apply_is_disabled(
 ) -> None:
     scenario = demo_document.current_scenario
     saved = scenario.inputs.copy()
-    goal_seek_dialog.choose(BUDGET, EMEA, FY)
+    goal_seek_dialog.choose(GoalSeekInput.AE_HIRES, EMEA, FY)  # EMEA is short of pipeline
     goal_seek_dialog.solve()
-    expected = goal_seek(demo_document.plan, scenario, BUDGET, FY, EMEA)
+    expected = goal_seek(demo_document.plan, scenario, GoalSeekInput.AE_HIRES, FY, EMEA)
     assert not expected.reachable
     assert goal_seek_dialog.message.isVisible()
     assert expected.reason in goal_seek_dialog.message.text()
