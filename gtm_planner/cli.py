@@ -24,15 +24,22 @@ from gtm_planner.model.exchange.tables import SUMMARY_KPIS
 from gtm_planner.model.formatting import format_value
 from gtm_planner.model.persistence import (
     PlanFileError,
+    PlanFileProblem,
     check_plan_file,
     create_plan_file,
     load_plan,
     read_plan_unchanged,
     save_plan,
 )
+from gtm_planner.model.persistence.errors import display_name
 from gtm_planner.model.validation import validate_plan
 
-SUBCOMMANDS = ("new", "demo", "summary", "check", "export", "import", "report")
+SUBCOMMANDS = (
+    "new", "demo", "summary", "check", "export", "import", "report", "publish", "pull",
+)  # fmt: skip
+# Subcommands that read a plan from a PLAN file or, with --db URL, from a database.
+PLAN_COMMANDS = ("summary", "check", "export", "import", "report")
+DB_HELP = "a database holding the plan, e.g. postgresql+psycopg://USER@HOST:PORT/DATABASE"
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -77,14 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="replace an existing file")
 
     summary = sub.add_parser("summary", help="print the KPI table of each scenario")
-    summary.add_argument("plan", type=Path, metavar="PLAN")
+    summary.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
+    summary.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PLAN)")
     summary.add_argument("--scenario", default=None, metavar="NAME")
 
     check = sub.add_parser("check", help="check a plan file's integrity and inputs")
-    check.add_argument("plan", type=Path, metavar="PLAN")
+    check.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
+    check.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PLAN)")
 
     export = sub.add_parser("export", help="write scenarios as an Excel workbook for finance")
-    export.add_argument("plan", type=Path, metavar="PLAN")
+    export.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
+    export.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PLAN)")
     export.add_argument("out", type=Path, metavar="OUT.xlsx")
     export.add_argument(
         "--scenario",
@@ -97,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import", help="apply a workbook finance edited (lists every change or problem first)"
     )
-    imp.add_argument("plan", type=Path, metavar="PLAN")
+    imp.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
+    imp.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PLAN)")
     imp.add_argument("workbook", type=Path, metavar="IN.xlsx")
     imp.add_argument(
         "--scenario",
@@ -121,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser(
         "report", help="print a scenario summary, or a comparison of two, to a PDF"
     )
-    report.add_argument("plan", type=Path, metavar="PLAN")
+    report.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
+    report.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PLAN)")
     report.add_argument("out", type=Path, metavar="OUT.pdf")
     which = report.add_mutually_exclusive_group()
     which.add_argument(
@@ -138,6 +150,18 @@ def _parser() -> argparse.ArgumentParser:
         help="compare two scenarios or snapshots (A is the reference)",
     )
     report.add_argument("--paper", choices=("a4", "letter"), default="a4")
+
+    publish = sub.add_parser("publish", help="copy a plan file into a database (team mode)")
+    publish.add_argument("path", type=Path, metavar="PLAN")
+    publish.add_argument("--db", required=True, metavar="URL", help=DB_HELP)
+    publish.add_argument(
+        "--force", action="store_true", help="replace the plan the database already holds"
+    )
+
+    pull = sub.add_parser("pull", help="copy the plan in a database into a plan file")
+    pull.add_argument("--db", required=True, metavar="URL", help=DB_HELP)
+    pull.add_argument("path", type=Path, metavar="PLAN")
+    pull.add_argument("--force", action="store_true", help="replace an existing file")
     return parser  # fmt: skip
 
 
@@ -251,33 +275,44 @@ def render_summary(plan: Plan, scenarios: Sequence[Scenario]) -> str:
     return "\n".join(lines)
 
 
-def read_plan(path: Path) -> Plan:
-    """Load a plan without changing its file (see ``read_plan_unchanged``)."""
-    return read_plan_unchanged(path)
+def read_plan(target: Path | str) -> Plan:
+    """Load a plan without changing its file or database (see ``read_plan_unchanged``)."""
+    return read_plan_unchanged(target)
+
+
+def _source(args: argparse.Namespace) -> Path | str:
+    """The plan a command reads: the PLAN file or the --db URL (checked in ``main``)."""
+    source: Path | str = args.db if args.db is not None else args.plan
+    return source
+
+
+def _name(args: argparse.Namespace) -> str:
+    """How messages name the plan: the path as given, or the URL without credentials."""
+    return display_name(args.db) if args.db is not None else str(args.plan)
 
 
 def _cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
-    plan = read_plan(args.plan)
+    plan = read_plan(_source(args))
     print(render_summary(plan, _scenarios(plan, args.scenario)), file=out)
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    file_problems = check_plan_file(args.plan)  # the full integrity check; changes nothing
+    file_problems = check_plan_file(_source(args))  # the full integrity check; changes nothing
     if len(file_problems) == 1:
         raise UserError(file_problems[0])
     if file_problems:
         for line in file_problems:
             print(line, file=out)
-        raise UserError(f"{args.plan}: {len(file_problems)} problems in the file")
-    plan = read_plan(args.plan)  # check never changes the file it checks
+        raise UserError(f"{_name(args)}: {len(file_problems)} problems in the file")
+    plan = read_plan(_source(args))  # check never changes the file it checks
     problems = validate_plan(plan)
     if problems:
         for p in problems:
             print(str(p), file=out)
-        raise UserError(f"{args.plan}: {len(problems)} problem(s) in the plan's inputs")
+        raise UserError(f"{_name(args)}: {len(problems)} problem(s) in the plan's inputs")
     print(
-        f"{args.plan}: OK — integrity check passed; {len(plan.scenarios)} scenarios, "
+        f"{_name(args)}: OK — integrity check passed; {len(plan.scenarios)} scenarios, "
         f"{len(plan.regions)} regions, {len(plan.budget_lines)} budget lines",
         file=out,
     )
@@ -285,7 +320,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    plan = read_plan(args.plan)  # an export never changes the plan file
+    plan = read_plan(_source(args))  # an export never changes the plan file
     scenarios = list(plan.scenarios)
     if args.scenario:
         scenarios = [s for name in args.scenario for s in _scenarios(plan, name)]
@@ -296,7 +331,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    plan = read_plan(args.plan) if args.dry_run else load_plan(args.plan)
+    plan = read_plan(_source(args)) if args.dry_run else load_plan(_source(args))
     scenario_id = _scenarios(plan, args.scenario)[0].id if args.scenario else None
     result = read_workbook(args.workbook, plan, scenario_id)
     print(format_report(result, plan.settings.currency), file=out)
@@ -304,7 +339,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError(
             f"{args.workbook}: {result.problem_count} problem(s); nothing was imported"
         )
-    document = PlanDocument(plan, args.plan)
+    document = PlanDocument(plan, args.plan if args.db is None else None)
     insert = None
     if args.new_scenario is not None:  # the name is checked in a dry run too
         insert = result.to_new_scenario(document, args.new_scenario)
@@ -324,8 +359,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         dirty = set(document.dirty_scenarios)
         done = f"{macro.label} into scenario '{result.scenario_name}'"
     plan.change_log.extend(document.pending_log)
-    save_plan(args.plan, plan, dirty)
-    print(f"{done}; saved {args.plan}", file=out)
+    save_plan(_source(args), plan, dirty)
+    print(f"{done}; saved {_name(args)}", file=out)
     return EXIT_OK
 
 
@@ -343,21 +378,58 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.out.suffix.lower() != ".pdf":
         raise UserError(f"{args.out}: the report file must end in .pdf")
-    plan = read_plan(args.plan)  # a report never changes the plan file
+    plan = read_plan(_source(args))  # a report never changes the plan file
     today = dt.date.today()
     try:
         if args.compare:
             first, second = (find_item(plan, name) for name in args.compare)
-            data = comparison_summary(plan, first, second, file_name=args.plan.name, printed=today)
+            data = comparison_summary(
+                plan, first, second, file_name=_file_name(args), printed=today
+            )
         else:
             item = plan.plan_of_record if args.scenario is None else find_item(plan, args.scenario)
-            data = scenario_summary(plan, item, file_name=args.plan.name, printed=today)
+            data = scenario_summary(plan, item, file_name=_file_name(args), printed=today)
     except ReportError as exc:
         raise UserError(str(exc)) from None
     # By name, inside the command: the renderer needs Qt, and importing the CLI must not.
     headless = importlib.import_module("gtm_planner.ui.report.headless")
     pages: int = headless.write_report(data, args.out, args.paper)
     print(f"Wrote {data.title} to {args.out}: {pages} pages, {args.paper.upper()}", file=out)
+    return EXIT_OK
+
+
+def _file_name(args: argparse.Namespace) -> str:
+    name: str = display_name(args.db).strip("«»") if args.db is not None else args.plan.name
+    return name
+
+
+def _cmd_publish(args: argparse.Namespace, out: TextIO) -> int:
+    plan = read_plan(args.path)  # the file itself is left as it is
+    try:
+        create_plan_file(args.db, plan, replace=args.force)
+    except PlanFileError as err:
+        if err.problem is PlanFileProblem.EXISTS:
+            raise UserError(
+                f"{display_name(args.db)} already holds a plan (use --force to replace it)"
+            ) from None
+        raise
+    print(
+        f"Published {args.path} to {display_name(args.db)}: {plan.settings.name}, "
+        f"{len(plan.scenarios)} scenarios",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _cmd_pull(args: argparse.Namespace, out: TextIO) -> int:
+    path = _target_path(args.path, args.force)
+    plan = read_plan(args.db)
+    create_plan_file(path, plan, replace=args.force)
+    print(
+        f"Pulled {display_name(args.db)} into {path}: {plan.settings.name}, "
+        f"{len(plan.scenarios)} scenarios",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -369,11 +441,16 @@ COMMANDS = {
     "export": _cmd_export,
     "import": _cmd_import,
     "report": _cmd_report,
+    "publish": _cmd_publish,
+    "pull": _cmd_pull,
 }
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    args = _parser().parse_args(argv)  # exits 2 with usage on bad usage
+    parser = _parser()
+    args = parser.parse_args(argv)  # exits 2 with usage on bad usage
+    if args.command in PLAN_COMMANDS and (args.plan is None) == (args.db is None):
+        parser.error(f"{args.command}: give either a PLAN file or --db URL")
     stream = sys.stdout if out is None else out
     try:
         return COMMANDS[args.command](args, stream)

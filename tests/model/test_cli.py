@@ -164,3 +164,50 @@ def test_writing_into_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "could not be written" in result.stderr
+
+
+def test_publish_then_summary_check_and_pull_through_postgres_give_back_the_same_plan(
+    demo_file: Path, pg_url: str, tmp_path: Path
+) -> None:
+    from gtm_planner.model.persistence import load_plan
+    from tests.model.persistence.plan_factory import plan_differences
+
+    out = io.StringIO()
+    assert main(["publish", str(demo_file), "--db", pg_url], out=out) == 0
+    assert "postgres@" not in out.getvalue()  # the URL is named without the user part
+
+    from_file, from_db = io.StringIO(), io.StringIO()
+    assert main(["summary", str(demo_file)], out=from_file) == 0
+    assert main(["summary", "--db", pg_url], out=from_db) == 0
+    assert from_db.getvalue() == from_file.getvalue()
+    check = io.StringIO()
+    assert main(["check", "--db", pg_url], out=check) == 0
+    assert "OK" in check.getvalue()
+
+    again = _run("publish", str(demo_file), "--db", pg_url)
+    assert again.returncode == 1 and "--force" in again.stderr
+    assert again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
+    assert main(["publish", str(demo_file), "--db", pg_url, "--force"], out=io.StringIO()) == 0
+
+    pulled = tmp_path / "pulled.gtmplan"
+    assert main(["pull", "--db", pg_url, str(pulled)], out=io.StringIO()) == 0
+    assert plan_differences(load_plan(demo_file), load_plan(pulled)) == []
+
+
+def test_plan_and_db_together_or_neither_is_bad_usage(demo_file: Path) -> None:
+    assert _run("summary").returncode == 2
+    both = _run("summary", str(demo_file), "--db", "postgresql+psycopg://h/db")
+    assert both.returncode == 2
+
+
+def test_a_database_server_that_is_down_is_a_one_line_error_without_credentials() -> None:
+    from tests.pg_server import free_port
+
+    url = f"postgresql+psycopg://alice:s3cret@127.0.0.1:{free_port()}/plans"
+    for args in (("summary", "--db", url), ("pull", "--db", url, "x.gtmplan")):
+        result = _run(*args)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1
+        assert "cannot be reached" in result.stderr
+        assert "s3cret" not in result.stderr and "alice" not in result.stderr
+        assert "Traceback" not in result.stderr

@@ -2,8 +2,9 @@
 
 SQLAlchemy's per-row work (building parameter dictionaries on the way in, ``Row`` objects on
 the way out) costs more than the database itself for the 360k budget cells of a large plan.
-For drivers with positional parameters (SQLite's among them) rows go in as plain tuples;
-results come back from the driver's own cursor. The SQL is still compiled by SQLAlchemy for
+For drivers with positional parameters (SQLite's among them) rows go in as plain tuples, on
+PostgreSQL with psycopg through ``COPY`` (see :mod:`postgres_adapter`); results come back from
+the driver's own cursor. The SQL is still compiled by SQLAlchemy for
 the connection's dialect, so nothing here is tied to one database.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.exc import DBAPIError
 
 from gtm_planner.model.entities import FloatArray
+from gtm_planner.model.persistence import postgres_adapter
 
 Columns = dict[str, list[Any]]  # column name -> one value per row, all of the same length
 
@@ -25,6 +27,9 @@ def bulk_insert(connection: Connection, table: Table, columns: Columns) -> None:
     """Insert the rows spelled out column by column."""
     names = list(columns)
     if not names or not columns[names[0]]:
+        return
+    if postgres_adapter.can_copy(connection):
+        postgres_adapter.copy_rows(connection, table, columns)
         return
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
     if compiled.positional and compiled.positiontup is not None:

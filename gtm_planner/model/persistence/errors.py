@@ -20,6 +20,7 @@ class PlanFileProblem(StrEnum):
     UNREADABLE = "unreadable"
     SAVE_FAILED = "save_failed"
     EXISTS = "exists"
+    UNREACHABLE = "unreachable"  # a database server that cannot be connected to
 
 
 class PlanFileError(Exception):

@@ -20,7 +20,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, create_engine, delete, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from gtm_planner.model.entities import Plan
@@ -58,8 +58,10 @@ class PlanRepository:
             sqlite_adapter.check_file_size(path)
             repository = cls(sqlite_adapter.create_sqlite_engine(path), display_name(path), path)
         else:
-            repository = cls(create_engine(url, poolclass=NullPool), display_name(url), None)
+            repository = cls(_server_engine(url), display_name(url), None)
         try:
+            if path is None:
+                _reach(repository._engine, repository.label)
             repository._verify_and_upgrade(integrity_check, upgrade)
         except BaseException:
             repository.close()
@@ -67,23 +69,30 @@ class PlanRepository:
         return repository
 
     @classmethod
-    def create(cls, target: Target, plan: Plan) -> PlanRepository:
-        """Write ``plan`` as a new plan file (replacing any file of that name) or database."""
+    def create(cls, target: Target, plan: Plan, *, replace: bool = False) -> PlanRepository:
+        """Write ``plan`` as a new plan file (replacing any file of that name) or database.
+
+        A database that already holds a plan is refused (EXISTS) unless ``replace``; then its
+        plan's tables are dropped and written anew in the same transaction.
+        """
         path, url = _parse(target)
         label = display_name(path if path is not None else url)
         validate_for_save(plan, label)
         if path is None:
-            engine = create_engine(url, poolclass=NullPool)
+            engine = _server_engine(url)
             try:
+                _reach(engine, label)
                 with (
                     _database_errors(label, PlanFileProblem.SAVE_FAILED, new_file=True),
                     engine.begin() as c,
                 ):
                     if inspect(c).has_table(schema.plan_meta.name):
-                        raise PlanFileError(
-                            f"{label} already holds a plan; open it instead.",
-                            PlanFileProblem.SAVE_FAILED,
-                        )
+                        if not replace:
+                            raise PlanFileError(
+                                f"{label} already holds a plan; open it instead.",
+                                PlanFileProblem.EXISTS,
+                            )
+                        schema.metadata.drop_all(c)
                     _write_new(c, plan)
             except BaseException:
                 engine.dispose()
@@ -113,7 +122,10 @@ class PlanRepository:
         """
         validate_for_save(plan, self.label)
         rewrite = None if dirty_scenarios is None else set(dirty_scenarios)
-        with _database_errors(self.label, PlanFileProblem.SAVE_FAILED), self._engine.begin() as c:
+        with (
+            _database_errors(self.label, PlanFileProblem.SAVE_FAILED, server=self.path is None),
+            self._engine.begin() as c,
+        ):
             write_plan(c, plan, rewrite)
 
     def check(self, *, thorough: bool = True) -> list[str]:
@@ -153,6 +165,12 @@ class PlanRepository:
                 ours, version = _read_identity(c)
             if self.path is not None:  # again, now that an interrupted save is rolled back
                 sqlite_adapter.check_file_size(self.path)
+            if not ours and self.path is None and not _has_tables(self._engine):
+                raise PlanFileError(
+                    f"{self.label} holds no GTM Planner plan yet (the database is empty); "
+                    "copy one into it with «gtm-planner publish PLAN.gtmplan --db URL».",
+                    PlanFileProblem.MISSING,
+                )
             if not ours:
                 what = "an SQLite database" if self.path is not None else "a database"
                 raise PlanFileError(
@@ -229,14 +247,15 @@ def save_plan_as(target: Target, plan: Plan) -> None:
 
 
 def create_plan_file(target: Target, plan: Plan, *, replace: bool = False) -> None:
-    """Write ``plan`` as a new plan file; an existing file is replaced only if ``replace``."""
+    """Write ``plan`` as a new plan file or into a database; an existing file (or a database
+    that already holds a plan) is replaced only if ``replace``; otherwise EXISTS."""
     path, _ = _parse(target)
     if not replace and path is not None and path.exists():
         raise PlanFileError(
             f"{display_name(path)} already exists; choose another name or replace it.",
             PlanFileProblem.EXISTS,
         )
-    save_plan_as(target, plan)
+    PlanRepository.create(target, plan, replace=replace).close()
 
 
 def check_plan_file(target: Target) -> list[str]:
@@ -272,6 +291,47 @@ def _parse(target: Target) -> tuple[Path | None, str]:
     return Path(text), text
 
 
+def is_database_url(target: Target) -> bool:
+    """Whether ``target`` names a database server (a URL other than ``sqlite://``)."""
+    return _parse(target)[0] is None
+
+
+def _server_engine(url: str) -> Engine:
+    """An engine on a database server: no pooling, nothing stays open between calls."""
+    try:
+        return create_engine(url, poolclass=NullPool)
+    except (ArgumentError, ImportError, ValueError) as err:
+        raise PlanFileError(
+            f"{display_name(url)} is not a database URL GTM Planner can use "
+            f"({type(err).__name__}); give postgresql+psycopg://USER@HOST:PORT/DATABASE.",
+            PlanFileProblem.UNREACHABLE,
+        ) from None
+
+
+def _one_line(text: str) -> str:
+    """A driver's message on one line (libpq's span several)."""
+    return " ".join(text.split()) if "\n" in text else text
+
+
+def _reach(engine: Engine, label: str) -> None:
+    """Connect once, so that a server that is down or a wrong database is said as such."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as err:
+        cause = _one_line(str(err.orig) if err.orig is not None else str(err)).rstrip(".")
+        raise PlanFileError(
+            f"{label} cannot be reached ({cause}). Check that the database server is running "
+            "and that the URL names an existing database you may use.",
+            PlanFileProblem.UNREACHABLE,
+        ) from None
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as c:
+        return bool(inspect(c).get_table_names())
+
+
 def _read_identity(connection: Connection) -> tuple[bool, int]:
     """(is it ours, schema version) from the SQLite header or, elsewhere, ``plan_meta``."""
     if connection.dialect.name == "sqlite":
@@ -279,9 +339,8 @@ def _read_identity(connection: Connection) -> tuple[bool, int]:
         return application_id == sqlite_adapter.APPLICATION_ID, version
     if not inspect(connection).has_table(schema.plan_meta.name):
         return False, 0
-    meta = dict(
-        connection.execute(select(schema.plan_meta.c.key, schema.plan_meta.c.value)).tuples()
-    )
+    rows = connection.execute(select(schema.plan_meta.c.key, schema.plan_meta.c.value)).all()
+    meta = {str(key): str(value) for key, value in rows}
     try:
         version = int(meta.get("schema_version", "0"))
     except ValueError:
@@ -354,18 +413,23 @@ def _sync_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def _database_errors(
-    label: str, problem: PlanFileProblem, *, new_file: bool = False
+    label: str, problem: PlanFileProblem, *, new_file: bool = False, server: bool = False
 ) -> Iterator[None]:
-    """Turn a database error into a message for the user."""
+    """Turn a database error into a message for the user (one line, no credentials)."""
     try:
         yield
     except DBAPIError as err:
-        cause = str(err.orig) if err.orig is not None else str(err)
-        if problem is PlanFileProblem.SAVE_FAILED:
+        cause = _one_line(str(err.orig) if err.orig is not None else str(err))
+        if err.connection_invalidated:
+            kept = " Nothing was saved." if problem is PlanFileProblem.SAVE_FAILED else ""
+            message = f"{label}: the connection to the database was lost ({cause}).{kept}"
+            problem = PlanFileProblem.UNREACHABLE
+        elif problem is PlanFileProblem.SAVE_FAILED:
+            store = "database" if server or "://" in label else "file"
             outcome = (
                 "Nothing was replaced."
                 if new_file
-                else "The file still holds the previously saved version."
+                else f"The {store} still holds the previously saved version."
             )
             message = f"{label} could not be saved ({cause}). {outcome}"
         elif isinstance(err, OperationalError) and ("locked" in cause or "busy" in cause):

@@ -18,10 +18,10 @@ from tests.model.persistence.plan_factory import plan_differences, random_plan
 
 
 def test_one_budget_cell_edit_saved_incrementally_reads_back_and_leaves_others_alone(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     plan = random_plan(21, scenarios=4, budget_density=0.5)
-    path = tmp_path / "p.gtmplan"
+    path = target
     PlanRepository.create(path, plan).close()
     others_before = [s.inputs.copy() for s in plan.scenarios if s is not plan.scenarios[2]]
 
@@ -38,10 +38,10 @@ def test_one_budget_cell_edit_saved_incrementally_reads_back_and_leaves_others_a
     assert plan_differences(others_before, others_after) == []
 
 
-def test_an_incremental_save_really_skips_scenarios_not_named_dirty(tmp_path: Path) -> None:
+def test_an_incremental_save_really_skips_scenarios_not_named_dirty(target: Path | str) -> None:
     # Proves the save is incremental: an undeclared in-memory change is not written.
     plan = random_plan(22, scenarios=3)
-    path = tmp_path / "p.gtmplan"
+    path = target
     with PlanRepository.create(path, plan) as repository:
         original_third = plan.scenarios[2].inputs.copy()
         plan.scenarios[1].inputs.asp[0, 0] = 1.5
@@ -53,10 +53,10 @@ def test_an_incremental_save_really_skips_scenarios_not_named_dirty(tmp_path: Pa
 
 
 def test_small_tables_and_scenario_rows_are_saved_even_when_no_scenario_is_dirty(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     plan = random_plan(23)
-    path = tmp_path / "p.gtmplan"
+    path = target
     with PlanRepository.create(path, plan) as repository:
         plan.settings.name = "Renamed plan"
         plan.scenarios[0].description = "New description"
@@ -69,10 +69,10 @@ def test_small_tables_and_scenario_rows_are_saved_even_when_no_scenario_is_dirty
 
 
 def test_a_new_scenario_is_written_even_if_not_named_dirty_and_a_deleted_one_is_removed(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     plan = random_plan(24, scenarios=3)
-    path = tmp_path / "p.gtmplan"
+    path = target
     with PlanRepository.create(path, plan) as repository:
         clone = Scenario(4242, "Clone of base", plan.scenarios[0].inputs.copy())
         clone.inputs.budget *= 0.5
@@ -83,11 +83,11 @@ def test_a_new_scenario_is_written_even_if_not_named_dirty_and_a_deleted_one_is_
 
 
 def test_an_incremental_save_after_opening_without_loading_rewrites_everything(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     # Without a load, the repository cannot know what is stored: it must not trust `dirty`.
     plan = random_plan(25)
-    path = tmp_path / "p.gtmplan"
+    path = target
     PlanRepository.create(path, plan).close()
     changed = random_plan(26)
     with PlanRepository.open(path) as repository:
@@ -115,14 +115,14 @@ def test_a_plan_whose_arrays_do_not_fit_its_dimensions_is_refused_and_the_file_k
 
 
 def test_a_failure_in_the_middle_of_a_save_leaves_the_previous_plan(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    target: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
     from gtm_planner.model.persistence import writer
 
     plan = random_plan(28)
-    path = tmp_path / "p.gtmplan"
+    path = target
     with PlanRepository.create(path, plan) as repository:
         edited = plan.copy()
         edited.settings.name = "Half saved"

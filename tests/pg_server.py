@@ -1,0 +1,183 @@
+"""A real PostgreSQL server for the test session: loopback only, in a temporary folder.
+
+``initdb`` refuses to run as root, so under root (as in CI) the server is created and run as
+the ``postgres`` OS user on a folder that user owns. Authentication is ``trust`` for local and
+loopback connections only (no passwords anywhere); unix sockets live in the same folder. The
+server is tuned for tests, not durability (fsync off).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEBIAN_PACKAGE = "postgresql"
+OS_USER = "postgres"
+DB_USER = "postgres"
+
+
+def find_binaries() -> Path | None:
+    """The newest ``/usr/lib/postgresql/*/bin`` holding initdb and pg_ctl (or the PATH's)."""
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    for folder in candidates:
+        if all((Path(folder) / name).is_file() for name in ("initdb", "pg_ctl")):
+            return Path(folder)
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return Path(initdb).parent
+    return None
+
+
+def missing_reason() -> str | None:
+    """Why no server can be started here, or None when one can."""
+    if find_binaries() is None:
+        return f"needs PostgreSQL's initdb and pg_ctl: apt-get install {DEBIAN_PACKAGE}"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(OS_USER)
+        except KeyError:
+            return (
+                f"needs the {OS_USER!r} OS user to run PostgreSQL as root: "
+                f"apt-get install {DEBIAN_PACKAGE}"
+            )
+        if shutil.which("runuser") is None:
+            return "needs runuser (util-linux) to run PostgreSQL as the postgres user"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@dataclass
+class PgServer:
+    """One running cluster; ``url(db)`` names a database on it (no password: trust auth)."""
+
+    binaries: Path
+    folder: Path
+    port: int = 0
+    running: bool = field(default=False)
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    def _command(self, program: str, *args: str) -> list[str]:
+        command = [str(self.binaries / program), *args]
+        if os.geteuid() == 0:
+            return ["runuser", "-u", OS_USER, "--", *command]
+        return command
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> None:
+        result = subprocess.run(
+            self._command(program, *args),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.folder,
+        )
+        if result.returncode != 0:
+            log = self.folder / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(
+                f"{program} failed ({result.returncode}): {result.stderr.strip()}\n{tail}"
+            )
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            entry = pwd.getpwnam(OS_USER)
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        self._run(
+            "initdb",
+            "-D", str(self.data),
+            "-U", DB_USER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+            "--no-instructions",
+        )  # fmt: skip
+        # Loopback and local sockets only, trust, no passwords.
+        (self.data / "pg_hba.conf").write_text(
+            "local all all trust\n"
+            "host all all 127.0.0.1/32 trust\n"
+        )  # fmt: skip
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=50"
+        )
+        for attempt in range(3):
+            self.port = free_port()
+            try:
+                self._run(
+                    "pg_ctl",
+                    "-D", str(self.data),
+                    "-l", str(self.folder / "server.log"),
+                    "-o", f"{options} -p {self.port}",
+                    "-w", "-t", "30",
+                    "start",
+                )  # fmt: skip
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                continue
+            self.running = True
+            return
+
+    def stop(self) -> None:
+        """Stop the server (fast: nothing in it needs to survive) and remove its folder."""
+        try:
+            if self.running and self.data.exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            self.running = False
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{DB_USER}@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, statement: str, database: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=DB_USER, dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(sql.SQL(statement).format(sql.Identifier(database)))
+
+    def create_database(self) -> str:
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        self._admin("CREATE DATABASE {}", name)
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def start_server() -> PgServer:
+    binaries = find_binaries()
+    assert binaries is not None
+    folder = Path(tempfile.mkdtemp(prefix="gtm-pg-"))
+    server = PgServer(binaries, folder)
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server
