@@ -18,6 +18,12 @@ MONTH_ABBREVIATIONS = (
 )  # fmt: skip
 
 
+def _frozen(array: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Calendars are shared between plans with the same settings: their tables are read-only."""
+    array.flags.writeable = False
+    return array
+
+
 @dataclass(frozen=True)
 class FiscalCalendar:
     """Maps plan months to calendar months, fiscal months, quarters and fiscal years."""
@@ -41,25 +47,27 @@ class FiscalCalendar:
     def calendar_month(self) -> npt.NDArray[np.int64]:
         """Calendar month (1..12) of each plan month."""
         t = np.arange(self.horizon_months)
-        return ((self.start_month - 1 + t) % 12 + 1).astype(np.int64)
+        return _frozen(((self.start_month - 1 + t) % 12 + 1).astype(np.int64))
 
     @cached_property
     def calendar_year(self) -> npt.NDArray[np.int64]:
         t = np.arange(self.horizon_months)
-        return (self.start_year + (self.start_month - 1 + t) // 12).astype(np.int64)
+        return _frozen((self.start_year + (self.start_month - 1 + t) // 12).astype(np.int64))
 
     @cached_property
     def fiscal_month(self) -> npt.NDArray[np.int64]:
         """Position 0..11 of each plan month inside its fiscal year."""
-        return ((self.calendar_month - self.fiscal_year_start_month) % 12).astype(np.int64)
+        return _frozen(
+            ((self.calendar_month - self.fiscal_year_start_month) % 12).astype(np.int64)
+        )
 
     @cached_property
     def fiscal_year(self) -> npt.NDArray[np.int64]:
         """Fiscal-year label of each plan month (the calendar year in which that FY ends)."""
         if self.fiscal_year_start_month == 1:
-            return self.calendar_year.copy()
+            return _frozen(self.calendar_year.copy())
         after_start = self.calendar_month >= self.fiscal_year_start_month
-        return (self.calendar_year + after_start.astype(np.int64)).astype(np.int64)
+        return _frozen((self.calendar_year + after_start.astype(np.int64)).astype(np.int64))
 
     @cached_property
     def fiscal_years(self) -> tuple[int, ...]:
@@ -70,13 +78,13 @@ class FiscalCalendar:
     def fiscal_year_index(self) -> npt.NDArray[np.int64]:
         """Index into :attr:`fiscal_years` of each plan month."""
         first = self.fiscal_years[0]
-        return (self.fiscal_year - first).astype(np.int64)
+        return _frozen((self.fiscal_year - first).astype(np.int64))
 
     @cached_property
     def quarter_index(self) -> npt.NDArray[np.int64]:
         """Index of each plan month's fiscal quarter, counted from the first quarter touched."""
         absolute = self.fiscal_year * 4 + self.fiscal_month // 3
-        return np.asarray(absolute - absolute[0], dtype=np.int64)
+        return _frozen(np.asarray(absolute - absolute[0], dtype=np.int64))
 
     @property
     def quarter_count(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -50,12 +51,22 @@ class PlanSettings:
     horizon_months: int
 
     def calendar(self) -> FiscalCalendar:
-        return FiscalCalendar(
-            start_year=self.start_year,
-            start_month=self.start_month,
-            horizon_months=self.horizon_months,
-            fiscal_year_start_month=self.fiscal_year_start_month,
+        return _calendar(
+            self.start_year, self.start_month, self.horizon_months, self.fiscal_year_start_month
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(
+    start_year: int, start_month: int, horizon_months: int, fiscal_year_start_month: int
+) -> FiscalCalendar:
+    """One (immutable) calendar per setting, so its cached month tables are built once."""
+    return FiscalCalendar(
+        start_year=start_year,
+        start_month=start_month,
+        horizon_months=horizon_months,
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
 
 
 @dataclass
