@@ -109,7 +109,7 @@ class _ScenarioTableModel(QAbstractTableModel):
     # --- what a subclass supplies -------------------------------------------------------
 
     def _build_table(self) -> Table:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must say which table it shows (_build_table)")
 
     # --- document events ----------------------------------------------------------------
 

@@ -107,10 +107,10 @@ class RecordTableModel(QAbstractTableModel):
     # --- what a subclass supplies -------------------------------------------------------
 
     def records(self) -> list[Any]:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must say which records it lists (records)")
 
     def display(self, record: Any, column: int) -> str:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must say how a record reads (display)")
 
     def edit_value(self, record: Any, column: int) -> object:
         return self.display(record, column)
