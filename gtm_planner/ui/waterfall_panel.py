@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gtm_planner.ui.models import WaterfallTableModel
+from gtm_planner.ui.table_sizing import height_for_rows
 
 _ROW_PADDING_PX = 10
 _MIN_ROWS_IN_VIEW = 5
@@ -80,15 +81,7 @@ class WaterfallTable(QTableView):
         self.updateGeometry()
 
     def _height_for_rows(self, rows: int) -> int:
-        height = (
-            self.horizontalHeader().sizeHint().height()
-            + rows * self.verticalHeader().defaultSectionSize()
-            + 2 * self.frameWidth()
-        )
-        content_width = self.horizontalHeader().length() + self.verticalHeader().width()
-        if content_width > self.width() - 2 * self.frameWidth():
-            height += self.horizontalScrollBar().sizeHint().height()
-        return height
+        return height_for_rows(self, rows)
 
     def sizeHint(self) -> QSize:
         """A handful of rows; the table grows from there, up to its Total row."""

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from gtm_planner.ui.grid.delegate import GridDelegate
 from gtm_planner.ui.grid.edits import EditPlan, Rect, parse_tsv, plan_clear, plan_fill, plan_paste
 from gtm_planner.ui.grid.model import COPY_TEXT_ROLE, GridModel
+from gtm_planner.ui.table_sizing import height_for_rows
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 StandardKey = QKeySequence.StandardKey
@@ -413,15 +414,7 @@ class PlanGrid(QTableView):
 
     def height_for_rows(self, rows: int) -> int:
         """The height that shows ``rows`` rows, the header and a horizontal scroll bar if due."""
-        height = (
-            self.horizontalHeader().sizeHint().height()
-            + rows * self.verticalHeader().defaultSectionSize()
-            + 2 * self.frameWidth()
-        )
-        content_width = self.horizontalHeader().length() + self.verticalHeader().width()
-        if content_width > self.width() - 2 * self.frameWidth():
-            height += self.horizontalScrollBar().sizeHint().height()
-        return height
+        return height_for_rows(self, rows)
 
     def sizeHint(self) -> QSize:
         rows = min(self._model.rowCount(), _PREFERRED_ROWS_IN_VIEW)
