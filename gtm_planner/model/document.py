@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,42 @@ class RecordKind(StrEnum):
     SETTINGS = "settings"
 
 
+@dataclass(frozen=True, eq=False)
+class CellEdit:
+    """Cells of one input array set by one mutation, as team mode saves them.
+
+    ``keys`` (N, ndim) holds each cell's stable keys (``Plan.axis_ids``) as they were when
+    the edit was made, so the edit still names the same cells after regions move.
+    """
+
+    scenario_id: int
+    field: str
+    keys: Array
+    old: Array
+    new: Array
+    log: tuple[ChangeLogEntry, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ScalarEdit:
+    scenario_id: int
+    field: str
+    old: float
+    new: float
+    log: tuple[ChangeLogEntry, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class RecordEdit:
+    """Any other change (records, regions, lines, scenarios, settings): saved whole."""
+
+    what: str
+    log: tuple[ChangeLogEntry, ...]
+
+
+PendingEdit = CellEdit | ScalarEdit | RecordEdit
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -71,6 +108,8 @@ class PlanDocument:
         self.dirty_scenarios: set[int] = set()
         self.structure_dirty = False
         self.pending_log: list[ChangeLogEntry] = []
+        # Every mutation since the last save, in order (what team mode saves edit by edit).
+        self.pending_edits: list[PendingEdit] = []
         self.current_scenario_changed: Event[[int]] = Event()
         self.results_changed: Event[[int]] = Event()
         self.values_changed: Event[[int, str]] = Event()  # scenario id, input field
@@ -155,6 +194,11 @@ class PlanDocument:
             )
         )
 
+    def _record_edit(self, scenario: str, what: str, old: str, new: str) -> None:
+        """Log a change other than cell values and remember it for a whole save."""
+        self._log(scenario, what, old, new)
+        self.pending_edits.append(RecordEdit(what, (self.pending_log[-1],)))
+
     def set_values(self, scenario_id: int, field: str, cells: Array, values: Array) -> Array:
         """Write ``values`` at ``cells`` (N, ndim) of one input array; return the old values."""
         scenario = self.scenario_by_id(scenario_id)
@@ -162,6 +206,7 @@ class PlanDocument:
         index = tuple(np.asarray(cells, dtype=np.int64).T)
         old: Array = np.array(array[index], dtype=np.float64)
         array[index] = values
+        logged = len(self.pending_log)
         if len(old) <= LOGGED_CELLS_PER_EDIT:
             for cell, before, after in zip(cells, old, values, strict=True):
                 where = cell_label(self.plan, field, tuple(int(i) for i in cell))
@@ -170,6 +215,12 @@ class PlanDocument:
             label = RULE_BY_FIELD[field].label
             self._log(scenario.name, f"{label}: {len(old)} cells", f"total {old.sum():g}",
                       f"total {np.sum(values):g}")  # fmt: skip
+        axes = self.plan.axis_ids(field)
+        keys = np.stack([ids[i] for ids, i in zip(axes, index, strict=True)], axis=1)
+        new = np.array(np.broadcast_to(values, old.shape), dtype=np.float64)
+        self.pending_edits.append(
+            CellEdit(scenario_id, field, keys, old, new, tuple(self.pending_log[logged:]))
+        )
         self.dirty_scenarios.add(scenario_id)
         self.values_changed.emit(scenario_id, field)
         self.inputs_changed(scenario_id)
@@ -180,6 +231,9 @@ class PlanDocument:
         old = float(getattr(scenario.inputs, field))
         setattr(scenario.inputs, field, value)
         self._log(scenario.name, field.replace("_", " ").capitalize(), f"{old:g}", f"{value:g}")
+        self.pending_edits.append(
+            ScalarEdit(scenario_id, field, old, float(value), (self.pending_log[-1],))
+        )
         self.dirty_scenarios.add(scenario_id)
         self.values_changed.emit(scenario_id, field)
         self.inputs_changed(scenario_id)
@@ -221,7 +275,7 @@ class PlanDocument:
         old: object = getattr(record, attribute)
         setattr(record, attribute, value)
         name = getattr(record, "name", getattr(record, "term", kind.value))
-        self._log("plan", f"{kind.value} «{name}» {attribute}", str(old), str(value))
+        self._record_edit("plan", f"{kind.value} «{name}» {attribute}", str(old), str(value))
         if kind is RecordKind.SETTINGS or (kind in (RecordKind.REGION, RecordKind.BUDGET_LINE)):
             self.structure_dirty = True
         if kind is RecordKind.SETTINGS:
@@ -235,7 +289,7 @@ class PlanDocument:
     def insert_record(self, kind: RecordKind, position: int, record: Any) -> None:
         self._records(kind).insert(position, record)
         name = getattr(record, "name", getattr(record, "term", ""))
-        self._log("plan", f"Add {kind.value} «{name}»", "", name)
+        self._record_edit("plan", f"Add {kind.value} «{name}»", "", name)
         self._announce(kind)
 
     def remove_record(self, kind: RecordKind, record_id: int) -> tuple[int, Any]:
@@ -243,7 +297,7 @@ class PlanDocument:
         position = next(i for i, r in enumerate(records) if r.id == record_id)
         record = records.pop(position)
         name = getattr(record, "name", getattr(record, "term", ""))
-        self._log("plan", f"Remove {kind.value} «{name}»", name, "")
+        self._record_edit("plan", f"Remove {kind.value} «{name}»", name, "")
         self._announce(kind)
         return position, record
 
@@ -264,7 +318,7 @@ class PlanDocument:
                 array = getattr(scenario.inputs, name)
                 setattr(scenario.inputs, name, np.insert(array, position, values, axis=axis))
         plan.regions.insert(position, region)
-        self._log("plan", f"Add region «{region.name}»", "", region.name)
+        self._record_edit("plan", f"Add region «{region.name}»", "", region.name)
         self._structure_edited()
 
     def remove_region(self, region_id: int) -> tuple[int, Region, dict[int, dict[str, Array]]]:
@@ -279,7 +333,7 @@ class PlanDocument:
                 slices[scenario.id][name] = np.take(array, position, axis=axis).copy()
                 setattr(scenario.inputs, name, np.delete(array, position, axis=axis))
         region = plan.regions.pop(position)
-        self._log("plan", f"Remove region «{region.name}»", region.name, "")
+        self._record_edit("plan", f"Remove region «{region.name}»", region.name, "")
         self._structure_edited()
         return position, region, slices
 
@@ -292,7 +346,7 @@ class PlanDocument:
             values = slices.get(scenario.id, np.zeros(shape))
             scenario.inputs.budget = np.insert(scenario.inputs.budget, position, values, axis=0)
         plan.budget_lines.insert(position, line)
-        self._log("plan", f"Add budget line «{line.name}»", "", line.name)
+        self._record_edit("plan", f"Add budget line «{line.name}»", "", line.name)
         self._structure_edited()
 
     def remove_budget_line(self, line_id: int) -> tuple[int, BudgetLine, dict[int, Array]]:
@@ -303,7 +357,7 @@ class PlanDocument:
             slices[scenario.id] = scenario.inputs.budget[position].copy()
             scenario.inputs.budget = np.delete(scenario.inputs.budget, position, axis=0)
         line = plan.budget_lines.pop(position)
-        self._log("plan", f"Remove budget line «{line.name}»", line.name, "")
+        self._record_edit("plan", f"Remove budget line «{line.name}»", line.name, "")
         self._structure_edited()
         return position, line, slices
 
@@ -327,7 +381,7 @@ class PlanDocument:
             for other in self.plan.scenarios:
                 other.is_plan_of_record = False
         self.plan.scenarios.insert(position, scenario)
-        self._log(scenario.name, "Add scenario", "", scenario.name)
+        self._record_edit(scenario.name, "Add scenario", "", scenario.name)
         self.scenarios_changed.emit()
 
     def remove_scenario(self, scenario_id: int) -> tuple[int, Scenario]:
@@ -341,7 +395,7 @@ class PlanDocument:
             scenario.is_plan_of_record = True  # restored as it was on undo
         self._results.pop(scenario_id, None)
         self.dirty_scenarios.discard(scenario_id)
-        self._log(scenario.name, "Remove scenario", scenario.name, "")
+        self._record_edit(scenario.name, "Remove scenario", scenario.name, "")
         if self._current_id == scenario_id:
             # Back to the scenario shown before this one (undoing "Save as scenario"), else
             # its neighbour in the list.
@@ -357,13 +411,67 @@ class PlanDocument:
         for s in self.plan.scenarios:
             s.is_plan_of_record = s.id == scenario_id
         new_name = self.scenario_by_id(scenario_id).name
-        self._log(new_name, "Plan of record", self.scenario_by_id(old).name, new_name)
+        self._record_edit(new_name, "Plan of record", self.scenario_by_id(old).name, new_name)
         self.scenarios_changed.emit()
         return old
+
+    # -- values from elsewhere (team mode): not commands, not logged, never undone ------------
+
+    def apply_stored_values(
+        self, scenario_id: int, field: str, cells: Array, values: Array
+    ) -> int:
+        """Put values another client saved into one input array; return how many differed."""
+        array = getattr(self.scenario_by_id(scenario_id).inputs, field)
+        index = tuple(np.asarray(cells, dtype=np.int64).T)
+        current = array[index]
+        differs = ~((current == values) | (np.isnan(current) & np.isnan(values)))
+        count = int(np.count_nonzero(differs))
+        if count:
+            array[index] = values
+            self.values_changed.emit(scenario_id, field)
+            self.inputs_changed(scenario_id)
+        return count
+
+    def apply_stored_scalar(self, scenario_id: int, field: str, value: float) -> int:
+        inputs = self.scenario_by_id(scenario_id).inputs
+        old = float(getattr(inputs, field))
+        if old == value or (np.isnan(old) and np.isnan(value)):
+            return 0
+        setattr(inputs, field, value)
+        self.values_changed.emit(scenario_id, field)
+        self.inputs_changed(scenario_id)
+        return 1
+
+    def replace_plan(self, plan: Plan) -> None:
+        """Show ``plan`` instead (a reload): pending edits, previews and results are dropped.
+
+        The current scenario stays when the new plan still has it.
+        """
+        self.plan = plan
+        self._drop_what_ifs()
+        self._results.clear()
+        self.pending_edits.clear()
+        self.pending_log.clear()
+        self.dirty_scenarios.clear()
+        self.structure_dirty = False
+        ids = {s.id for s in plan.scenarios}
+        if self._current_id not in ids:
+            self._current_id = plan.plan_of_record.id
+        if self._previous_id not in ids:
+            self._previous_id = self._current_id
+        self.structure_changed.emit()
+        self.scenarios_changed.emit()
+        for kind in RecordKind:
+            if kind not in (RecordKind.REGION, RecordKind.BUDGET_LINE, RecordKind.SCENARIO):
+                self.records_changed.emit(kind)
+        self.current_scenario_changed.emit(self._current_id)
+        for scenario in plan.scenarios:
+            self.results_changed.emit(scenario.id)
 
     def mark_saved(self) -> None:
         """After a successful save: the pending log is in the file, nothing is dirty."""
         self.plan.change_log.extend(self.pending_log)
         self.pending_log.clear()
+        self.pending_edits.clear()
         self.dirty_scenarios.clear()
         self.structure_dirty = False

@@ -224,6 +224,8 @@ class ChangeLogEntry:
     what: str
     old_value: str
     new_value: str
+    db_user: str = ""  # the database role, in team mode; the OS user is ``user``
+    revision: int = 0  # the plan revision it was saved under, in team mode
 
 
 @dataclass
@@ -258,6 +260,28 @@ class Plan:
             if s.is_plan_of_record:
                 return s
         return self.scenarios[0]
+
+    def axis_ids(self, field: str) -> tuple[npt.NDArray[np.int64], ...]:
+        """For each axis of the input array ``field``, the stable key of each position.
+
+        Regions, sources and budget lines by id; fiscal years by their number; fiscal months
+        (0-11) and plan months (0 = the plan's first month) by index. Keys survive regions or
+        lines being added, removed or reordered, where positions do not.
+        """
+        calendar = self.calendar()
+        regions = np.array([r.id for r in self.regions], dtype=np.int64)
+        months = np.arange(calendar.horizon_months, dtype=np.int64)
+        if field == "budget":
+            return np.array([b.id for b in self.budget_lines], dtype=np.int64), regions, months
+        if field == "annual_target":
+            return regions, np.array(calendar.fiscal_years, dtype=np.int64)
+        if field == "seasonality":
+            return regions, np.arange(12, dtype=np.int64)
+        if field == "ae_hires":
+            return regions, months
+        if np.ndim(getattr(self.scenarios[0].inputs, field)) == 2:
+            return regions, np.array([s.id for s in self.sources], dtype=np.int64)
+        return (regions,)
 
     def marketing_source_index(self) -> int:
         for i, s in enumerate(self.sources):

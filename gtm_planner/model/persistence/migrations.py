@@ -14,20 +14,33 @@ import io
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Double, LargeBinary, column, select, table, update
+from sqlalchemy import (
+    Connection,
+    Double,
+    Integer,
+    LargeBinary,
+    Text,
+    column,
+    insert,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.schema import Column, CreateColumn
 
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The schema.schema_fingerprint() of each version; a test keeps the newest one honest. A change
 # to the tables needs a new version, an entry here and a step in MIGRATIONS.
-SCHEMA_FINGERPRINTS: dict[int, str] = {1: "4365f02ec91853ce"}
+SCHEMA_FINGERPRINTS: dict[int, str] = {1: "4365f02ec91853ce", 2: "8d023123f4f9129e"}
 
 MigrationStep = Callable[[Connection], None]
 
@@ -54,7 +67,42 @@ def _v0_add_hours_to_first_touch(connection: Connection) -> None:
         )
 
 
-MIGRATIONS: dict[int, MigrationStep] = {0: _v0_add_hours_to_first_touch}
+# The tables that carry a row version from schema 2 on.
+_VERSIONED_V2 = (
+    "scenarios",
+    "targets",
+    "seasonality",
+    "funnel",
+    "region_inputs",
+    "ae_hires",
+    "budget_cells",
+)
+
+
+def _v1_add_row_versions(connection: Connection) -> None:
+    """v1 → v2 (team mode): row versions, the database user in the change log and the plan's
+    revision counters in ``plan_meta``."""
+
+    def add(table_name: str, added: Column[Any]) -> None:
+        ddl = CreateColumn(added).compile(dialect=connection.dialect)
+        connection.exec_driver_sql(f"ALTER TABLE {table_name} ADD COLUMN {ddl}")
+
+    for name in _VERSIONED_V2:
+        add(name, Column("revision", Integer, nullable=False, server_default="0"))
+    add("change_log", Column("db_user", Text, nullable=False, server_default=""))
+    add("change_log", Column("revision", Integer, nullable=False, server_default="0"))
+    plan_meta = table("plan_meta", column("key"), column("value"))
+    stored = set(connection.execute(select(plan_meta.c.key)).scalars())
+    wanted = {"revision": "0", "structure_revision": "0", "instance": uuid.uuid4().hex}
+    rows = [{"key": k, "value": v} for k, v in wanted.items() if k not in stored]
+    if rows:
+        connection.execute(insert(plan_meta), rows)
+
+
+MIGRATIONS: dict[int, MigrationStep] = {
+    0: _v0_add_hours_to_first_touch,
+    1: _v1_add_row_versions,
+}
 
 
 def upgrade(

@@ -335,5 +335,13 @@ def _change(reader: _Reader, row: Any) -> ChangeLogEntry:
     except ValueError as err:
         raise reader.damaged(f"change-log entry {row.id} has an unreadable time") from err
     return ChangeLogEntry(
-        row.id, at, row.user, row.scenario, row.what, row.old_value, row.new_value
+        row.id,
+        at,
+        row.user,
+        row.scenario,
+        row.what,
+        row.old_value,
+        row.new_value,
+        row.db_user,
+        row.revision,
     )

@@ -349,21 +349,26 @@ def _read_identity(connection: Connection) -> tuple[bool, int]:
 
 
 def _stamp(connection: Connection, version: int) -> None:
+    """Record whose plan this is and its schema version (other ``plan_meta`` keys stay)."""
     if connection.dialect.name == "sqlite":
         sqlite_adapter.write_identity(connection, version)
-    connection.execute(delete(schema.plan_meta))
-    connection.execute(
-        insert(schema.plan_meta),
-        [
-            {"key": "application", "value": schema.APPLICATION_NAME},
-            {"key": "schema_version", "value": str(version)},
-        ],
-    )
+    identity = {"application": schema.APPLICATION_NAME, "schema_version": str(version)}
+    meta = schema.plan_meta
+    connection.execute(delete(meta).where(meta.c.key.in_(identity)))
+    connection.execute(insert(meta), [{"key": k, "value": v} for k, v in identity.items()])
 
 
 def _write_new(connection: Connection, plan: Plan) -> None:
     schema.metadata.create_all(connection)
     _stamp(connection, migrations.SCHEMA_VERSION)
+    connection.execute(
+        insert(schema.plan_meta),
+        [
+            {"key": "revision", "value": "0"},
+            {"key": "structure_revision", "value": "0"},
+            {"key": "instance", "value": uuid.uuid4().hex},  # a new plan: clients reload
+        ],
+    )
     write_plan(connection, plan, None)
 
 

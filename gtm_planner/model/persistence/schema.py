@@ -70,6 +70,16 @@ def _ref(name: str, target: str) -> Column[int]:
     return Column(name, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
 
 
+def _revision() -> Column[int]:
+    """The row version: the plan revision (``plan_meta``) of the row's last per-edit change.
+
+    Team mode reads the rows changed since a client's revision to refresh it, and attributes
+    a change through the change-log entries of the same revision. 0: written by a whole-plan
+    or whole-scenario save, which bumps the structure revision instead.
+    """
+    return Column("revision", Integer, nullable=False, server_default="0")
+
+
 plan_meta = Table(
     "plan_meta",
     metadata,
@@ -129,6 +139,7 @@ scenarios = Table(
     Column("is_plan_of_record", Boolean, nullable=False),
     Column("description", Text, nullable=False),
     Column("gross_margin", Double),
+    _revision(),
 )
 
 targets = Table(
@@ -138,6 +149,7 @@ targets = Table(
     _ref("region_id", "regions.id"),
     Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
     Column("amount", Double),
+    _revision(),
 )
 
 seasonality = Table(
@@ -147,6 +159,7 @@ seasonality = Table(
     _ref("region_id", "regions.id"),
     Column("fiscal_month", Integer, primary_key=True, autoincrement=False),
     Column("weight", Double),
+    _revision(),
 )
 
 funnel = Table(
@@ -156,6 +169,7 @@ funnel = Table(
     _ref("region_id", "regions.id"),
     _ref("source_id", "sources.id"),
     *(Column(name, Double) for name in PER_SOURCE_FIELDS),
+    _revision(),
 )
 
 region_inputs = Table(
@@ -164,6 +178,7 @@ region_inputs = Table(
     _ref("scenario_id", "scenarios.id"),
     _ref("region_id", "regions.id"),
     *(Column(name, Double) for name in PER_REGION_FIELDS),
+    _revision(),
 )
 
 # Sparse: only months with hires are stored.
@@ -174,6 +189,7 @@ ae_hires = Table(
     _ref("region_id", "regions.id"),
     Column("month", Integer, primary_key=True, autoincrement=False),
     Column("hires", Double),
+    _revision(),
 )
 
 # Sparse: only non-zero cells are stored. The largest table by far (360k rows in a large plan).
@@ -185,6 +201,7 @@ budget_cells = Table(
     _ref("region_id", "regions.id"),
     Column("month", Integer, primary_key=True, autoincrement=False),
     Column("amount", Double),
+    _revision(),
     sqlite_with_rowid=False,
 )
 
@@ -236,13 +253,16 @@ snapshots = Table(
     Column("outputs", Text, nullable=False),
 )
 
-# Append-only.
+# Append-only. ``user`` is the OS user; ``db_user`` the database role in team mode ("" in a
+# file); ``revision`` the plan revision the change was saved under (0 in a file).
 change_log = Table(
     "change_log",
     metadata,
     _id(),
     Column("at", String(40), nullable=False),
     Column("user", Text, nullable=False),
+    Column("db_user", Text, nullable=False, server_default=""),
+    Column("revision", Integer, nullable=False, server_default="0"),
     Column("scenario", Text, nullable=False),
     Column("what", Text, nullable=False),
     Column("old_value", Text, nullable=False),

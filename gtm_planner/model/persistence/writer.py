@@ -328,6 +328,8 @@ def _append_change_log(connection: Connection, plan: Plan) -> None:
                 "id": e.id,
                 "at": codec.encode_time(e.at),
                 "user": e.user,
+                "db_user": e.db_user,
+                "revision": e.revision,
                 "scenario": e.scenario,
                 "what": e.what,
                 "old_value": e.old_value,

@@ -98,7 +98,7 @@ def test_a_budget_cell_outside_the_horizon_is_refused(saved: tuple[Path | str, P
     path, plan = saved
     s, line, r = plan.scenarios[0].id, plan.budget_lines[0].id, plan.regions[0].id
     month = plan.settings.horizon_months + 3
-    _tamper(path, f"INSERT INTO budget_cells VALUES ({s}, {line}, {r}, {month}, 5.0)")
+    _tamper(path, f"INSERT INTO budget_cells VALUES ({s}, {line}, {r}, {month}, 5.0, 0)")
     assert _refused(path).endswith(f"budget_cells.month refers to an unknown month {month}.")
 
 

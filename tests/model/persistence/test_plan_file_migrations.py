@@ -27,10 +27,36 @@ from gtm_planner.model.persistence import (
 )
 from tests.model.persistence.plan_factory import plan_differences, random_plan
 
+_V2_COLUMNS = [(name, "revision") for name in migrations._VERSIONED_V2] + [
+    ("change_log", "db_user"),
+    ("change_log", "revision"),
+]
+
+
+def _as_schema_1(raw: sqlite3.Connection) -> None:
+    """Undo, by hand, what schema 2 added: row versions and the team-mode plan_meta keys."""
+    for table_name, column_name in _V2_COLUMNS:
+        raw.execute(f"ALTER TABLE {table_name} DROP COLUMN {column_name}")
+    raw.execute(
+        "DELETE FROM plan_meta WHERE key IN ('revision', 'structure_revision', 'instance')"
+    )
+    raw.execute("UPDATE plan_meta SET value = '1' WHERE key = 'schema_version'")
+    raw.execute("PRAGMA user_version = 1")
+
+
+def _write_schema_1_file(path: Path, plan: Plan) -> bytes:
+    save_plan_as(path, plan)
+    with sqlite3.connect(path, isolation_level=None) as raw:
+        _as_schema_1(raw)
+        raw.execute("VACUUM")
+    raw.close()
+    return path.read_bytes()
+
 
 def _write_schema_0_file(path: Path, plan: Plan) -> bytes:
     save_plan_as(path, plan)
     with sqlite3.connect(path, isolation_level=None) as raw:
+        _as_schema_1(raw)
         raw.execute("ALTER TABLE region_inputs DROP COLUMN hours_to_first_touch")
         for snapshot_id, blob in raw.execute("SELECT id, inputs FROM snapshots").fetchall():
             with np.load(io.BytesIO(blob)) as archive:
@@ -52,6 +78,25 @@ def _user_version(path: Path) -> int:
         version = int(raw.execute("PRAGMA user_version").fetchone()[0])
     raw.close()
     return version
+
+
+def test_a_schema_1_file_gains_row_versions_and_revision_counters(tmp_path: Path) -> None:
+    plan = random_plan(43, snapshots=1)
+    path = tmp_path / "v1.gtmplan"
+    _write_schema_1_file(path, plan)
+    with PlanRepository.open(path) as repository:
+        assert repository.upgraded_from == 1
+        upgraded = repository.load()
+    assert plan_differences(plan, upgraded) == []
+    with sqlite3.connect(path) as raw:
+        for table_name, column_name in _V2_COLUMNS:
+            values = raw.execute(f"SELECT DISTINCT {column_name} FROM {table_name}").fetchall()
+            assert values in ([], [(0,)], [("",)]), (table_name, column_name, values)
+        meta = dict(raw.execute("SELECT key, value FROM plan_meta").fetchall())
+    raw.close()
+    assert meta["revision"] == meta["structure_revision"] == "0"
+    assert len(meta["instance"]) == 32
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
 
 
 def test_a_schema_0_file_is_backed_up_then_upgraded_with_the_new_column_defaulted(

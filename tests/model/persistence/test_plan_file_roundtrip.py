@@ -80,7 +80,14 @@ def test_a_new_file_is_stamped_as_a_gtm_planner_plan_in_rollback_journal_mode(
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         meta = dict(raw.execute("SELECT key, value FROM plan_meta").fetchall())
     raw.close()
-    assert meta == {"application": "gtm-planner", "schema_version": str(SCHEMA_VERSION)}
+    instance = meta.pop("instance")
+    assert len(instance) == 32  # a new plan's identity, for team mode
+    assert meta == {
+        "application": "gtm-planner",
+        "schema_version": str(SCHEMA_VERSION),
+        "revision": "0",
+        "structure_revision": "0",
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.gtmplan"]  # no temp files left
 
 
