@@ -108,14 +108,14 @@ def test_the_same_cell_edited_from_stale_data_in_another_process_is_refused(
 
 
 # Few cells, so that the two processes collide often.
-CELLS = [
-    ["win_rate", [0, 0]],
-    ["win_rate", [0, 1]],
-    ["win_rate", [1, 0]],
-    ["asp", [0, 0]],
-    ["budget", [0, 0, 0]],
-    ["budget", [0, 1, 0]],
-    ["budget", [3, 0, 5]],  # zero in the demo plan: not stored until someone sets it
+CELLS: list[tuple[str, list[int]]] = [
+    ("win_rate", [0, 0]),
+    ("win_rate", [0, 1]),
+    ("win_rate", [1, 0]),
+    ("asp", [0, 0]),
+    ("budget", [0, 0, 0]),
+    ("budget", [0, 1, 0]),
+    ("budget", [3, 0, 5]),  # zero in the demo plan: not stored until someone sets it
 ]
 
 
@@ -137,8 +137,8 @@ def _replay_change_log(url: str, plan: Plan) -> tuple[Plan, int]:
     inputs = replayed.plan_of_record.inputs
     for what, new_value, user, db_user, revision in rows:
         assert user and db_user == "postgres" and revision > 0
-        field, cell = labels[what]
-        getattr(inputs, field)[cell] = float(new_value)
+        name, index = labels[what]
+        getattr(inputs, name)[index] = float(new_value)
     return replayed, len(rows)
 
 
