@@ -24,6 +24,7 @@ from gtm_planner.model.persistence import (
     load_plan,
 )
 from gtm_planner.model.persistence.team import TeamSession, reapply_command
+from gtm_planner.model.snapshots import restore_scenario, take_snapshot
 from tests.model.persistence.plan_factory import plan_differences
 
 
@@ -222,3 +223,54 @@ def test_a_server_that_cannot_be_reached_keeps_edits_pending() -> None:
         TeamSession.open("postgresql+psycopg://someone:s3cretpw@127.0.0.1:1/plan")
     assert caught.value.problem is PlanFileProblem.UNREACHABLE
     assert "s3cretpw" not in str(caught.value)
+
+
+def test_a_snapshot_taken_by_one_client_is_restored_by_another(
+    url: str, two: tuple[Client, Client]
+) -> None:
+    a, b = two
+    scenario = a.plan.plan_of_record
+    snapshot = take_snapshot(
+        a.plan, scenario, a.document.result(scenario.id), a.document.next_id(RecordKind.SNAPSHOT),
+        "Offsite v1",
+    )  # fmt: skip
+    commands.InsertRecord("Snapshot", RecordKind.SNAPSHOT, len(a.plan.snapshots), snapshot).apply(
+        a.document
+    )
+    a.session.save(a.document)
+    a.set("win_rate", (0, 0), 0.11)  # the scenario moves on after the snapshot
+    a.session.save(a.document)
+    assert b.session.refresh(b.document).reloaded
+    taken = next(s for s in b.plan.snapshots if s.name == "Offsite v1")
+    assert taken.inputs.equals(scenario.inputs) is False  # a's later edit is not in it
+    restored = restore_scenario(b.plan, taken, b.document.next_id(RecordKind.SCENARIO))
+    commands.InsertScenario("Restore", len(b.plan.scenarios), restored).apply(b.document)
+    assert b.session.save(b.document).saved == 1
+    stored = load_plan(url)
+    again = stored.scenario(restored.name).inputs
+    assert again.win_rate[0, 0] == snapshot.inputs.win_rate[0, 0] != 0.11
+    assert plan_differences(stored, b.plan) == []
+
+
+def test_credentials_are_never_stored_in_the_plan(url: str) -> None:
+    with_password = url.replace("postgres@", "postgres:n0t-in-the-plan@")
+    assert with_password != url
+    client = Client(with_password)
+    assert "n0t-in-the-plan" not in client.session.label
+    client.set("win_rate", (0, 0), 0.2)
+    client.session.save(client.document)
+    goal = client.plan.goals[0]
+    commands.SetAttribute("Rename", RecordKind.GOAL, goal.id, "name", "Renamed").apply(
+        client.document
+    )
+    client.session.save(client.document)
+    client.close()
+    engine = create_engine(url)
+    with engine.connect() as c:
+        dump = []
+        for (table_name,) in c.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ):
+            dump += [str(row) for row in c.execute(text(f'SELECT * FROM "{table_name}"'))]
+    engine.dispose()
+    assert dump and not any("n0t-in-the-plan" in row for row in dump)
