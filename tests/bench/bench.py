@@ -195,6 +195,9 @@ def main() -> None:
         from tests.model.exchange.bench_excel import excel_rows
 
         rows += excel_rows(plan, Path(folder))
+        from tests.bench.bench_team import team_rows
+
+        rows += team_rows(plan)
         for title, seconds in _edit_to_repaint_seconds(path):
             label = title if "→" in title else f"edit → window repainted ({title})"
             rows.append((label, ms(seconds),
