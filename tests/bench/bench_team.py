@@ -42,9 +42,9 @@ def team_rows(plan: Plan) -> list[Row]:
 
         def edit_and_save() -> None:
             value = 1000.0 * next(counter)
-            SetValues(
-                "bench", target, "budget", np.array([[5, 7, 11]]), np.array([value])
-            ).apply(document_a)
+            SetValues("bench", target, "budget", np.array([[5, 7, 11]]), np.array([value])).apply(
+                document_a
+            )
             result = a.save(document_a)
             assert result.saved == 1
 

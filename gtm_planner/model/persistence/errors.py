@@ -33,10 +33,12 @@ class PlanFileError(Exception):
 
 
 def display_name(location: str | Path) -> str:
-    """How a file or database is named in messages: «name.gtmplan» or the URL without password."""
+    """How a file or database is named in messages: «name.gtmplan», or the URL without its
+    user, password and query (which may carry a ``password=`` or key file parameter)."""
     text = str(location)
     if "://" in text:
         scheme, _, rest = text.partition("://")
+        rest = rest.split("?", 1)[0]
         if "@" in rest:
             rest = rest.rsplit("@", 1)[1]
         return f"«{scheme}://{rest}»"

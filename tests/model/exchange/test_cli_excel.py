@@ -1,40 +1,32 @@
-"""``gtm-planner export`` and ``import``: reports, exit codes, and the plan file changed only by
-a successful import."""
+"""``gtm-planner export`` and ``import``: reports, exit codes, and the plan changed only by a
+successful import; each on a plan file and on the same plan in PostgreSQL (``--db URL``)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from gtm_planner.cli import main
-from gtm_planner.model.persistence import load_plan
 from tests.model.exchange.workbooks import edit_workbook, key_positions
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(args), out=out), out.getvalue()
+from tests.plan_stores import PlanStore
+from tests.plan_stores import cli as _run
 
 
 @pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "northwind.gtmplan"
-    assert _run("demo", str(path))[0] == 0
-    return path
+def plan(fresh_demo_store: PlanStore) -> PlanStore:
+    """The demo plan, of this test's own, in a file or in PostgreSQL."""
+    return fresh_demo_store
 
 
 @pytest.fixture
-def baseline_workbook(tmp_path: Path, plan_file: Path) -> Path:
+def baseline_workbook(tmp_path: Path, plan: PlanStore) -> Path:
     path = tmp_path / "baseline.xlsx"
-    code, text = _run("export", str(plan_file), str(path), "--scenario", "Baseline")
+    code, text = _run("export", *plan.args, str(path), "--scenario", "Baseline")
     assert code == 0, text
     assert f"Exported Baseline to {path}" in text
     return path
@@ -49,85 +41,138 @@ def _set_budget(source: Path, target: Path, row_key: str, month: str, value: obj
 
 
 def test_export_then_dry_run_import_reports_no_change_and_changes_nothing(
-    plan_file: Path, baseline_workbook: Path
+    plan: PlanStore, baseline_workbook: Path
 ) -> None:
-    before = _digest(plan_file)
-    code, text = _run("import", str(plan_file), str(baseline_workbook), "--dry-run")
+    before = plan.state()
+    code, text = _run("import", *plan.args, str(baseline_workbook), "--dry-run")
     assert code == 0
     assert "scenario 'Baseline', compared with 'Baseline' in the plan" in text
     assert "No changes: the workbook matches the plan." in text
-    assert _digest(plan_file) == before
+    assert plan.state() == before
 
 
 def test_dry_run_lists_the_changes_and_changes_nothing(
-    tmp_path: Path, plan_file: Path, baseline_workbook: Path
+    tmp_path: Path, plan: PlanStore, baseline_workbook: Path
 ) -> None:
     edited = _set_budget(baseline_workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", 99_000)
-    before = _digest(plan_file)
-    code, text = _run("import", str(plan_file), str(edited), "--dry-run")
+    before = plan.state()
+    code, text = _run("import", *plan.args, str(edited), "--dry-run")
     assert code == 0
     assert "1 change:\nBudget (1)\n" in text
     assert "Budget (Paid digital / EMEA / Mar 2027):" in text and "→ $99,000" in text
     assert text.rstrip().endswith("Dry run: nothing was changed.")
-    assert _digest(plan_file) == before
+    assert plan.state() == before
 
 
 def test_import_with_problems_exits_1_lists_them_and_leaves_the_file(
-    tmp_path: Path, plan_file: Path, baseline_workbook: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, plan: PlanStore, baseline_workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edited = _set_budget(baseline_workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", "tbd")
     edited = _set_budget(edited, tmp_path / "e2.xlsx", "S1|L9|R2", "m:2027-04", -5)
-    before = _digest(plan_file)
-    code, text = _run("import", str(plan_file), str(edited))
+    before = plan.state()
+    code, text = _run("import", *plan.args, str(edited))
     assert code == 1
     assert "2 problems; nothing was imported:" in text
     assert "'tbd' is text, not a number; Budget needs an amount of 0 or more" in text
     assert "-5 is not an amount of 0 or more (Budget)" in text
     err = capsys.readouterr().err
     assert err == f"gtm-planner import: {edited}: 2 problem(s); nothing was imported\n"
-    assert _digest(plan_file) == before
+    assert plan.state() == before
 
 
 def test_import_applies_the_changes_and_saves_the_plan(
-    tmp_path: Path, plan_file: Path, baseline_workbook: Path
+    tmp_path: Path, plan: PlanStore, baseline_workbook: Path
 ) -> None:
     edited = _set_budget(baseline_workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", 99_000)
-    code, text = _run("import", str(plan_file), str(edited))
+    before = plan.state()
+    code, text = _run("import", *plan.args, str(edited))
     assert code == 0, text
     assert "Import from Excel (1 change) into scenario 'Baseline'; saved" in text
-    plan = load_plan(plan_file)
-    paid = [b.name for b in plan.budget_lines].index("Paid digital")
-    assert plan.scenario("Baseline").inputs.budget[paid, 1, 2] == 99_000
-    assert plan.change_log[-1].what == "Budget (Paid digital / EMEA / Mar 2027)"
-    assert plan.change_log[-1].new_value == "99000"
-    code, text = _run("import", str(plan_file), str(edited), "--dry-run")
+    assert plan.state() != before
+    if plan.is_database:
+        assert str(plan.location) not in text  # named without its user
+    saved = plan.load()
+    paid = [b.name for b in saved.budget_lines].index("Paid digital")
+    assert saved.scenario("Baseline").inputs.budget[paid, 1, 2] == 99_000
+    assert saved.change_log[-1].what == "Budget (Paid digital / EMEA / Mar 2027)"
+    assert saved.change_log[-1].new_value == "99000"
+    code, text = _run("import", *plan.args, str(edited), "--dry-run")
     assert "No changes" in text
 
 
 def test_import_as_a_new_scenario_adds_one_and_keeps_the_others(
-    tmp_path: Path, plan_file: Path, baseline_workbook: Path
+    tmp_path: Path, plan: PlanStore, baseline_workbook: Path
 ) -> None:
     edited = _set_budget(baseline_workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", 99_000)
-    code, text = _run("import", str(plan_file), str(edited), "--new-scenario", "Finance v2")
+    code, text = _run("import", *plan.args, str(edited), "--new-scenario", "Finance v2")
     assert code == 0, text
     assert "Created scenario 'Finance v2' from e.xlsx" in text
-    plan = load_plan(plan_file)
-    assert [s.name for s in plan.scenarios][-1] == "Finance v2"
-    paid = [b.name for b in plan.budget_lines].index("Paid digital")
-    assert plan.scenario("Finance v2").inputs.budget[paid, 1, 2] == 99_000
-    assert plan.scenario("Baseline").inputs.budget[paid, 1, 2] != 99_000
-    assert _run("import", str(plan_file), str(edited), "--new-scenario", "Finance v2")[0] == 1
+    saved = plan.load()
+    assert [s.name for s in saved.scenarios][-1] == "Finance v2"
+    paid = [b.name for b in saved.budget_lines].index("Paid digital")
+    assert saved.scenario("Finance v2").inputs.budget[paid, 1, 2] == 99_000
+    assert saved.scenario("Baseline").inputs.budget[paid, 1, 2] != 99_000
+    assert _run("import", *plan.args, str(edited), "--new-scenario", "Finance v2")[0] == 1
 
 
-def test_a_workbook_of_several_scenarios_needs_scenario(tmp_path: Path, plan_file: Path) -> None:
+def test_a_workbook_of_several_scenarios_needs_scenario(tmp_path: Path, plan: PlanStore) -> None:
     workbook = tmp_path / "all.xlsx"
-    assert _run("export", str(plan_file), str(workbook))[0] == 0
-    code, text = _run("import", str(plan_file), str(workbook), "--dry-run")
+    assert _run("export", *plan.args, str(workbook))[0] == 0
+    code, text = _run("import", *plan.args, str(workbook), "--dry-run")
     assert code == 1
     assert "the workbook holds 3 scenarios" in text
-    code, text = _run("import", str(plan_file), str(workbook), "--scenario", "Efficiency plan",
+    code, text = _run("import", *plan.args, str(workbook), "--scenario", "Efficiency plan",
                       "--dry-run")  # fmt: skip
     assert code == 0 and "No changes" in text
+
+
+def _cell_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's cell values (formulas as written), the export time in subtitles blanked."""
+    workbook = load_workbook(path)
+    stamp = re.compile(r"exported \d{2} \w{3} \d{4} \d{2}:\d{2}")
+    return {
+        ws.title: [
+            tuple(stamp.sub("exported …", v) if isinstance(v, str) else v for v in row)
+            for row in ws.iter_rows(values_only=True)
+        ]
+        for ws in workbook.worksheets
+    }
+
+
+@pytest.mark.parametrize("which", [(), ("--scenario", "Efficiency plan")], ids=["all", "one"])
+def test_export_from_the_database_equals_export_from_the_file(
+    tmp_path: Path, demo_sqlite: PlanStore, demo_postgresql: PlanStore, which: tuple[str, ...]
+) -> None:
+    from_file, from_db = tmp_path / "file.xlsx", tmp_path / "db.xlsx"
+    assert _run("export", *demo_sqlite.args, str(from_file), *which)[0] == 0
+    code, text = _run("export", *demo_postgresql.args, str(from_db), *which)
+    assert code == 0, text
+    expected = _cell_values(from_file)
+    assert "Budget" in expected and len(expected["Budget"]) > 20
+    assert _cell_values(from_db) == expected
+
+
+def test_import_into_the_database_then_its_summary_is_that_of_the_same_import_into_a_file(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from tests.model.persistence.plan_factory import plan_differences
+    from tests.plan_stores import publish, write_demo_file
+
+    file = write_demo_file(tmp_path / "northwind.gtmplan")
+    db = publish(file, pg_url)
+    before = _run("summary", *db.args)
+    workbook = tmp_path / "baseline.xlsx"
+    assert _run("export", *db.args, str(workbook), "--scenario", "Baseline")[0] == 0
+    edited = _set_budget(workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", 990_000)
+    for store in (db, file):
+        code, text = _run("import", *store.args, str(edited))
+        assert code == 0 and "Import from Excel (1 change)" in text, text
+    after = _run("summary", *db.args)
+    assert after[0] == 0 and after != before
+    assert after == _run("summary", *file.args)
+    from_db, from_file = db.load(), file.load()
+    assert plan_differences(from_file.scenarios, from_db.scenarios) == []
+    assert len(from_db.change_log) == len(from_file.change_log)
 
 
 @pytest.mark.parametrize(
@@ -141,17 +186,17 @@ def test_a_workbook_of_several_scenarios_needs_scenario(tmp_path: Path, plan_fil
     ],
 )  # fmt: skip
 def test_user_errors_are_one_line_and_exit_1(
-    tmp_path: Path, plan_file: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, plan: PlanStore, capsys: pytest.CaptureFixture[str],
     args: tuple[str, ...], reason: str,
 ) -> None:  # fmt: skip
     (tmp_path / "finance.xlsx").write_text("Region,Target\nEMEA,1\n")
-    before = _digest(plan_file)
-    argv = [a.format(plan=plan_file, tmp=tmp_path) for a in args]
+    before = plan.state()
+    argv = [p for a in args for p in (plan.args if a == "{plan}" else [a.format(tmp=tmp_path)])]
     assert _run(*argv)[0] == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and reason in err, err
     assert "Traceback" not in err
-    assert _digest(plan_file) == before
+    assert plan.state() == before
 
 
 def test_bad_usage_of_export_and_import_exits_2() -> None:

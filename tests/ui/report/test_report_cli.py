@@ -1,4 +1,5 @@
-"""``gtm-planner report`` works with no display and fails with a one-line reason."""
+"""``gtm-planner report`` works with no display and fails with a one-line reason, on a plan file
+and on the same plan in PostgreSQL (``--db URL``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gtm_planner.model.persistence.errors import display_name
+from tests.plan_stores import PlanStore
 from tests.ui.report.conftest import page_count, pdf_text
 
 
@@ -22,28 +25,42 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli_report") / "demo.gtmplan"
-    assert _run("demo", str(path)).returncode == 0
-    return path
+def _source_name(store: PlanStore) -> str:
+    """How the pages name where the plan came from: the file's name, or the database's URL
+    without its user."""
+    return display_name(store.location).strip("«»")
 
 
-def test_report_writes_a_scenario_summary_headless(demo_file: Path, tmp_path: Path) -> None:
+def test_report_writes_a_scenario_summary_headless(demo_store: PlanStore, tmp_path: Path) -> None:
     out = tmp_path / "summary.pdf"
-    done = _run("report", str(demo_file), str(out), "--scenario", "Efficiency plan",
+    done = _run("report", *demo_store.args, str(out), "--scenario", "Efficiency plan",
                 "--paper", "letter")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     text = pdf_text(out)
     assert "Scenario summary — Efficiency plan" in text
-    assert "demo.gtmplan · printed" in text
+    assert f"{_source_name(demo_store)} · printed" in text
     assert 3 <= page_count(out) <= 10
 
 
-def test_report_compare_writes_both_scenarios(demo_file: Path, tmp_path: Path) -> None:
+def test_report_from_the_database_is_the_report_from_the_file(
+    demo_sqlite: PlanStore, demo_postgresql: PlanStore, tmp_path: Path
+) -> None:
+    texts = []
+    for store in (demo_sqlite, demo_postgresql):
+        out = tmp_path / f"{store.backend}.pdf"
+        done = _run("report", *store.args, str(out))
+        assert done.returncode == 0, done.stderr
+        assert out.read_bytes().startswith(b"%PDF-")
+        texts.append(pdf_text(out).replace(_source_name(store), "SOURCE"))
+    from_file, from_db = texts
+    assert from_file.count("SOURCE · printed") >= 3  # on every page
+    assert from_db == from_file
+
+
+def test_report_compare_writes_both_scenarios(demo_store: PlanStore, tmp_path: Path) -> None:
     out = tmp_path / "comparison.pdf"
-    done = _run("report", str(demo_file), str(out), "--compare", "Baseline", "Efficiency plan")
+    done = _run("report", *demo_store.args, str(out), "--compare", "Baseline", "Efficiency plan")
     assert done.returncode == 0, done.stderr
     text = pdf_text(out)
     assert "Comparison — Baseline vs Efficiency plan" in text
@@ -60,10 +77,10 @@ def test_report_compare_writes_both_scenarios(demo_file: Path, tmp_path: Path) -
     ],
 )
 def test_report_fails_with_a_one_line_reason(
-    demo_file: Path, tmp_path: Path, extra: tuple[str, ...], target: str, reason: str
+    demo_store: PlanStore, tmp_path: Path, extra: tuple[str, ...], target: str, reason: str
 ) -> None:
     out = target if target.startswith("/") else str(tmp_path / target)
-    done = _run("report", str(demo_file), out, *extra)
+    done = _run("report", *demo_store.args, out, *extra)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
