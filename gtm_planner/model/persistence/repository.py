@@ -284,7 +284,14 @@ def _parse(target: Target) -> tuple[Path | None, str]:
     """A file path (for SQLite) or a database URL."""
     text = os.fspath(target)
     if isinstance(target, str) and "://" in text:
-        url = make_url(text)
+        try:
+            url = make_url(text)
+        except (ArgumentError, ValueError):  # a port that is not a number, an unclosed [::1 …
+            raise PlanFileError(
+                f"{display_name(text)} is not a database URL; give one such as "
+                "postgresql+psycopg://USER@HOST:PORT/DATABASE.",
+                PlanFileProblem.UNREACHABLE,
+            ) from None
         if url.get_backend_name() == "sqlite":
             return Path(url.database or ""), text
         return None, text
