@@ -290,7 +290,7 @@ def test_every_command_on_a_database_that_holds_no_plan_says_so_in_one_line(
 
 
 def test_a_database_of_another_program_is_not_a_plan_and_is_left_as_it_is(
-    pg_url: str, capfd: pytest.CaptureFixture[str]
+    pg_url: str, demo_sqlite: PlanStore, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
@@ -306,6 +306,10 @@ def test_a_database_of_another_program_is_not_a_plan_and_is_left_as_it_is(
         assert cli(command, "--db", pg_url)[0] == 1
         err = capfd.readouterr().err
         assert err.count("\n") == 1 and "is not a GTM Planner plan" in err, err
+    for force in ([], ["--force"]):  # never beside (or over) another program's tables
+        assert cli("publish", str(demo_sqlite.location), "--db", pg_url, *force)[0] == 1
+        err = capfd.readouterr().err
+        assert "holds tables of another program (customers)" in err, err
     assert store.state() == before
 
 

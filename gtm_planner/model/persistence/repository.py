@@ -86,7 +86,15 @@ class PlanRepository:
                     _database_errors(label, PlanFileProblem.SAVE_FAILED, new_file=True),
                     engine.begin() as c,
                 ):
-                    if inspect(c).has_table(schema.plan_meta.name):
+                    tables = inspect(c).get_table_names()
+                    if tables and schema.plan_meta.name not in tables:
+                        listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+                        raise PlanFileError(
+                            f"{label} already holds tables of another program ({listed}); "
+                            "publish the plan into an empty database of its own.",
+                            PlanFileProblem.NOT_A_PLAN,
+                        )
+                    if tables:
                         if not replace:
                             raise PlanFileError(
                                 f"{label} already holds a plan; open it instead.",
