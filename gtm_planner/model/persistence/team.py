@@ -552,15 +552,34 @@ def _scenario_name(plan: Plan, scenario_id: int) -> str:
     return next((s.name for s in plan.scenarios if s.id == scenario_id), f"#{scenario_id}")
 
 
+class _Positions:
+    """Where cells named by stable keys are in today's plan: one dictionary per axis."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+        self._axes: dict[str, list[dict[int, int]]] = {}
+
+    def __call__(self, field_name: str, keys: Iterable[int]) -> tuple[int, ...] | None:
+        """The cell's position, or None when its region, source, line or month is gone."""
+        axes = self._axes.get(field_name)
+        if axes is None:
+            axes = [
+                {int(key): i for i, key in enumerate(ids)}
+                for ids in self._plan.axis_ids(field_name)
+            ]
+            self._axes[field_name] = axes
+        found = []
+        for axis, key in zip(axes, keys, strict=True):
+            position = axis.get(int(key))
+            if position is None:
+                return None
+            found.append(position)
+        return tuple(found)
+
+
 def _positions(plan: Plan, field_name: str, keys: Iterable[int]) -> tuple[int, ...] | None:
     """Where the cell with these stable keys is in today's plan (None: it is gone)."""
-    found = []
-    for ids, key in zip(plan.axis_ids(field_name), keys, strict=True):
-        where = np.flatnonzero(ids == key)
-        if len(where) == 0:
-            return None
-        found.append(int(where[0]))
-    return tuple(found)
+    return _Positions(plan)(field_name, keys)
 
 
 def _cell_label(plan: Plan, edit: CellEdit | ScalarEdit, row: RowKey) -> str:
@@ -645,6 +664,7 @@ def _locate(
     by_field: CellsByField = {}
     scalars: list[tuple[int, str, float]] = []
     specs = {spec.table.name: spec for spec in schema.INPUT_TABLES}
+    positions = _Positions(plan)
     for row, (_, values) in changed.items():
         table_name, scenario_id, keys = row
         if scenario_id not in scenario_ids:
@@ -660,7 +680,7 @@ def _locate(
         for name, column in zip(spec.fields, spec.columns, strict=True):
             if column not in values or (row, column) in skip:
                 continue
-            index = _positions(plan, name, keys)
+            index = positions(name, keys)
             if index is None:
                 continue
             cells, cell_values = by_field.setdefault((scenario_id, name), ([], []))
@@ -777,13 +797,14 @@ def reapply_command(plan: Plan, refusal: Refusal) -> Command | None:
     groups: dict[tuple[int, str], tuple[list[tuple[int, ...]], list[float]]] = {}
     scalars: list[Command] = []
     scenario_ids = {s.id for s in plan.scenarios}
+    positions = _Positions(plan)
     for cell in refusal.kept:
         if cell.scenario_id not in scenario_ids:
             continue
         if not cell.keys:
             scalars.append(SetScalar("Re-apply", cell.scenario_id, cell.field, cell.value))
             continue
-        index = _positions(plan, cell.field, cell.keys)
+        index = positions(cell.field, cell.keys)
         if index is not None:
             cells, values = groups.setdefault((cell.scenario_id, cell.field), ([], []))
             cells.append(index)
