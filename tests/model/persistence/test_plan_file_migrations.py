@@ -200,3 +200,31 @@ def test_no_upgrade_happens_when_the_backup_copy_cannot_be_made(
         PlanRepository.open(path)
     assert "no backup copy could be made next to it (Permission denied)" in str(raised.value)
     assert path.read_bytes() == old_bytes
+
+
+def test_a_schema_1_database_is_upgraded_like_a_file(pg_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    plan = random_plan(44, snapshots=1)
+    save_plan_as(pg_url, plan)
+    engine = create_engine(pg_url)
+    with engine.begin() as c:  # back to schema 1, by hand
+        for table_name, column_name in _V2_COLUMNS:
+            c.execute(text(f"ALTER TABLE {table_name} DROP COLUMN {column_name}"))
+        c.execute(
+            text(
+                "DELETE FROM plan_meta WHERE key IN ('revision', 'structure_revision', 'instance')"
+            )
+        )
+        c.execute(text("UPDATE plan_meta SET value = '1' WHERE key = 'schema_version'"))
+    with PlanRepository.open(pg_url) as repository:
+        assert repository.upgraded_from == 1 and repository.backup_path is None
+        assert plan_differences(plan, repository.load()) == []
+    with engine.connect() as c:
+        meta = dict(c.execute(text("SELECT key, value FROM plan_meta")).all())
+        columns = c.execute(
+            text("SELECT count(*) FROM information_schema.columns WHERE column_name = 'revision'")
+        ).scalar_one()
+    engine.dispose()
+    assert meta["schema_version"] == str(SCHEMA_VERSION) and meta["revision"] == "0"
+    assert columns == len(migrations._VERSIONED_V2) + 1  # and the change log's
