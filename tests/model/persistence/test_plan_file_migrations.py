@@ -221,7 +221,7 @@ def test_a_schema_1_database_is_upgraded_like_a_file(pg_url: str) -> None:
         assert repository.upgraded_from == 1 and repository.backup_path is None
         assert plan_differences(plan, repository.load()) == []
     with engine.connect() as c:
-        meta = dict(c.execute(text("SELECT key, value FROM plan_meta")).all())
+        meta: dict[str, str] = dict(c.execute(text("SELECT key, value FROM plan_meta")).all())
         columns = c.execute(
             text("SELECT count(*) FROM information_schema.columns WHERE column_name = 'revision'")
         ).scalar_one()
