@@ -1,7 +1,8 @@
 """Composition root: builds the QApplication, the document and the window; routes the CLI.
 
 ``gtm-planner [PLAN]`` opens the app (no argument: the bundled demo plan, created on first run
-in the user's data folder); ``gtm-planner SUBCOMMAND …`` runs headless (see ``cli.py``).
+in the user's data folder); ``gtm-planner --db URL`` opens it on a plan shared in a database
+(team mode); ``gtm-planner SUBCOMMAND …`` runs headless (see ``cli.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def _gui_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("plan", nargs="?", type=Path, help="a .gtmplan file (default: the demo)")
     parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="open the plan shared in this database instead of a file (team mode): "
+        "postgresql+psycopg://USER@HOST:PORT/DATABASE",
+    )
+    parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
@@ -92,6 +99,8 @@ def _install_qt_message_filter() -> None:
 def run_gui(argv: Sequence[str]) -> int:
     parser = _gui_parser()
     args = parser.parse_args(argv)
+    if args.plan is not None and args.db is not None:
+        parser.error("give either a PLAN file or --db URL, not both")
     if args.plan is not None and args.plan.suffix != ".gtmplan" and not args.plan.exists():
         parser.error(
             f"{args.plan}: not a command ({', '.join(cli.SUBCOMMANDS)}) nor a .gtmplan file"
@@ -112,18 +121,26 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from gtm_planner.model.document import PlanDocument
+    from gtm_planner.model.entities import Plan
     from gtm_planner.model.persistence import PlanFileError, load_plan
+    from gtm_planner.model.persistence.team import TeamSession
     from gtm_planner.ui.main_window import MainWindow
     from gtm_planner.ui.screenshot import save_screenshot
+    from gtm_planner.ui.workspace import Workspace
 
     _install_qt_message_filter()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("GTM Planner")
     app.setOrganizationName("GTM Planner")
+    shared: tuple[TeamSession, Plan] | None = None
+    path = Path()
     try:
-        path = args.plan if args.plan is not None else demo_plan_path()
-        if args.screenshot is not None:
+        if args.db is not None:  # its errors never show the URL's password
+            shared = TeamSession.open(args.db)
+        else:
+            path = args.plan if args.plan is not None else demo_plan_path()
+        if args.screenshot is not None and shared is None:
             document = PlanDocument(load_plan(path), path=path)
     except (PlanFileError, OSError) as exc:
         message = str(exc) if isinstance(exc, PlanFileError) else f"{exc.filename}: {exc.strerror}"
@@ -131,20 +148,25 @@ def run_gui(argv: Sequence[str]) -> int:
         if args.screenshot is None:
             QMessageBox.critical(None, "GTM Planner — cannot open the plan", message)
         return cli.EXIT_USER_ERROR
+    workspace = Workspace()  # one window per plan; closing the last one quits
     if args.screenshot is not None:
+        window = (
+            workspace.open_shared(*shared).window if shared is not None else MainWindow(document)
+        )
         try:
-            save_screenshot(MainWindow(document), args.screenshot, size=(width, height))
+            save_screenshot(window, args.screenshot, size=(width, height))
         except OSError as exc:
             print(f"gtm-planner: {exc}", file=sys.stderr)
             return cli.EXIT_USER_ERROR
+        finally:
+            window.close()
         print(f"Saved {args.screenshot}")
         return cli.EXIT_OK
     # Ctrl+C in the terminal that started the app closes it, as for any terminal program.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    from gtm_planner.ui.workspace import Workspace
-
-    workspace = Workspace()  # one window per plan; closing the last one quits
-    if not workspace.start(path):  # it said why in a message box (lock, damaged file, …)
+    # The workspace says why in a message box when nothing opened (lock, damaged file, …).
+    started = workspace.start_shared(*shared) if shared is not None else workspace.start(path)
+    if not started:
         return cli.EXIT_USER_ERROR
     for controller in workspace.controllers:
         controller.window.resize(width, height)

@@ -117,28 +117,44 @@ class PgServer:
             "local all all trust\n"
             "host all all 127.0.0.1/32 trust\n"
         )  # fmt: skip
+        for attempt in range(3):
+            self.port = free_port()
+            try:
+                self._launch()
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                continue
+            return
+
+    def _launch(self) -> None:
+        """Start the cluster in ``data`` on ``port`` and wait until it accepts connections."""
         options = (
             f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=50"
         )
-        for attempt in range(3):
-            self.port = free_port()
-            try:
-                self._run(
-                    "pg_ctl",
-                    "-D", str(self.data),
-                    "-l", str(self.folder / "server.log"),
-                    "-o", f"{options} -p {self.port}",
-                    "-w", "-t", "30",
-                    "start",
-                )  # fmt: skip
-            except RuntimeError:
-                if attempt == 2:
-                    raise
-                continue
-            self.running = True
-            return
+        self._run(
+            "pg_ctl",
+            "-D", str(self.data),
+            "-l", str(self.folder / "server.log"),
+            "-o", f"{options} -p {self.port}",
+            "-w", "-t", "30",
+            "start",
+        )  # fmt: skip
+        self.running = True
+
+    def halt(self) -> None:
+        """Stop the server as an outage would, keeping its data: clients' connections drop
+        and new ones are refused until ``resume``."""
+        if self.running:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self.running = False
+
+    def resume(self) -> None:
+        """Start the halted server again, on the same port, with the same data."""
+        if not self.running:
+            self._launch()
 
     def stop(self) -> None:
         """Stop the server (fast: nothing in it needs to survive) and remove its folder."""

@@ -47,6 +47,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Open one of the plans you worked on lately"),
     ActionSpec("save", "&Save", Menu.FILE, StandardKey.Save, "Ctrl+S",
                "Save the changes to the plan file"),
+    # Shown for a plan shared in a database only. F5 is presentation mode and Ctrl+R fill
+    # right, so not the platform's Refresh key.
+    ActionSpec("refresh", "Re&fresh from Database", Menu.FILE, None, "Ctrl+Shift+R",
+               "Bring in what others saved to the shared plan now (it is checked every few "
+               "seconds anyway)"),
     ActionSpec("save_as", "Save &As…", Menu.FILE, StandardKey.SaveAs, "Ctrl+Shift+S",
                "Save the plan under another name and keep working there",
                separator_after=True),
@@ -129,14 +134,19 @@ def enabled_states(
     can_undo: bool = False,
     can_redo: bool = False,
     grid_focused: bool = False,
+    shared: bool = False,
 ) -> dict[str, bool]:
-    """Which actions can run now: the one place enablement is decided."""
+    """Which actions can run now: the one place enablement is decided.
+
+    ``shared``: the plan is shared in a database (team mode).
+    """
     editable = not document.read_only
     return {
         "new": True,
         "open": True,
         "open_recent": True,
         "save": editable,
+        "refresh": shared,
         "save_as": True,
         "import_excel": editable,
         "export_excel": True,

@@ -42,7 +42,7 @@ from gtm_planner.ui.excel_preview import (
     read_for_preview,
     scan_workbook,
 )
-from gtm_planner.ui.files import Icon, ask, tell
+from gtm_planner.ui.questions import Icon, ask, tell
 from gtm_planner.ui.tasks import Cancelled, Progress, TaskRunner
 from gtm_planner.ui.undo import UndoController
 

@@ -2,8 +2,9 @@
 
 One window per plan. The app's ``Workspace`` opens plans (asking about locks, recoveries and
 upgrades on the way) and gives each its window; closing the last window quits. Each window's
-``FileController`` (a child of the window) holds what belongs to one open plan: the lock on
-its file, saving, autosave, the title and the close question. "Modified" is the window's undo
+``FileController`` (a child of the window; its base in ``plan_window.py`` has the File menu's
+commands every plan window shares) holds what belongs to one open plan file: the lock on its
+file, saving, autosave, the title and the close question. "Modified" is the window's undo
 stack not being at its clean index; a save moves the clean index to the current one.
 
 Every error a file can raise at a user is shown as its ``PlanFileError`` sentence, never as a
@@ -14,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.persistence import (
@@ -32,14 +31,13 @@ from gtm_planner.model.persistence import (
 from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.model.persistence.lock import Lock
 from gtm_planner.model.persistence.recovery import Recovery
-from gtm_planner.ui.change_log_dialog import ChangeLogDialog
-from gtm_planner.ui.document_events import subscribe
+from gtm_planner.ui.plan_window import APP_NAME, PlanWindowController
+from gtm_planner.ui.questions import Button, Icon, busy, tell
 from gtm_planner.ui.undo import UndoController
 
 if TYPE_CHECKING:
     from gtm_planner.ui.workspace import Workspace
 
-APP_NAME = "GTM Planner"
 PLAN_FILTER = "GTM plans (*.gtmplan)"
 PLAN_SUFFIX = ".gtmplan"
 RECENT_KEY = "files/recent"
@@ -47,8 +45,6 @@ MAX_RECENT = 8
 AUTOSAVE_ENV = "GTM_PLANNER_AUTOSAVE_SECONDS"
 AUTOSAVE_SECONDS = 180.0  # every 3 minutes while there is unsaved work
 IDLE_SECONDS = 20.0  # and 20 s after the last change
-Icon = QMessageBox.Icon
-Button = QMessageBox.StandardButton
 
 
 def autosave_intervals() -> tuple[int, int]:
@@ -69,33 +65,6 @@ def window_title(document: PlanDocument) -> str:
     return " — ".join(parts)
 
 
-def ask(
-    parent: QWidget | None, icon: Icon, title: str, text: str, choices: list[str], detail: str = ""
-) -> str:
-    """A message box with ``choices`` as buttons (first: default, last: Esc); the one chosen."""
-    box = QMessageBox(icon, title, text, Button.NoButton, parent)
-    box.setInformativeText(detail)
-    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
-    box.setDefaultButton(buttons[0])
-    box.setEscapeButton(buttons[-1])
-    box.exec()
-    clicked = box.clickedButton()
-    return next((c for c, b in zip(choices, buttons, strict=True) if b is clicked), choices[-1])
-
-
-def tell(parent: QWidget | None, icon: Icon, title: str, text: str) -> None:
-    ask(parent, icon, title, text, ["OK"])
-
-
-@contextlib.contextmanager
-def busy() -> Iterator[None]:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
 def _absolute(path: Path | str) -> Path:
     return Path(os.path.abspath(path))
 
@@ -105,45 +74,19 @@ def _with_suffix(chosen: str) -> Path:
     return path if path.suffix.lower() == PLAN_SUFFIX else path.with_name(path.name + PLAN_SUFFIX)
 
 
-@runtime_checkable
-class HasUndo(Protocol):
-    """A window with its own undo stack (the main window); the controller watches it."""
-
-    @property
-    def undo(self) -> UndoController: ...
-
-
-@runtime_checkable
-class FilesAware(Protocol):
-    """A window that wants to know its ``FileController`` (to follow its signals)."""
-
-    def attach_files(self, files: FileController) -> None: ...
-
-
-WindowFactory = Callable[[PlanDocument], QMainWindow]
-
-
-class FileController(QObject):
+class FileController(PlanWindowController):
     """One open plan's file side: save, save as, title, autosave, the lock, the close question."""
 
     modified_changed = Signal(bool)  # the undo stack left or reached its clean state
-    file_changed = Signal()  # the plan's path or read-only state changed (Save As)
     autosaved = Signal()  # a recovery copy of the unsaved work was written
     _autosave_done = Signal()  # from the worker thread, delivered on the GUI thread
 
     def __init__(
         self, workspace: Workspace, window: QMainWindow, undo: UndoController, lock: Lock | None
     ) -> None:
-        super().__init__(window)
-        self.workspace = workspace
-        self.window = window
-        self.undo = undo
-        self.document = undo.document
+        super().__init__(workspace, window, undo)
         self.lock = lock
         self.recovered: Recovery | None = None  # the copy this document was recovered from
-        self.recent_menu = QMenu("Open &Recent", window)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._change_log: ChangeLogDialog | None = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._autosave: Future[Recovery] | None = None
         self._changed_since_autosave = False
@@ -156,47 +99,8 @@ class FileController(QObject):
         self._autosave_done.connect(self._on_autosave_done)
         self.undo.stack.cleanChanged.connect(self._on_clean_changed)
         self.undo.stack.indexChanged.connect(self._on_index_changed)
-        window.installEventFilter(self)
-        # After the window's own subscriptions: the title set here is the one that stays.
-        subscribe(self, self.document.current_scenario_changed, self._on_scenario_changed)
-        subscribe(self, self.document.scenarios_changed, self.show_title)
-        subscribe(self, self.document.structure_changed, self.show_title)
-        actions = getattr(window, "action_by_id", None)
-        if isinstance(actions, dict):
-            self.bind_actions(actions)
-        if isinstance(window, FilesAware):
-            window.attach_files(self)
-        self.show_title()
+        self._connect_window()
         self._periodic.start()
-
-    # --- wiring -------------------------------------------------------------------------
-
-    def bind_actions(self, actions: Mapping[str, QAction]) -> None:
-        """Connect the File actions present among ``actions`` (ids as in ``actions.py``)."""
-        slots: dict[str, Callable[[], object]] = {
-            "new": self.new_plan,
-            "open": self.open_plan,
-            "save": self.save,
-            "save_as": self.save_as,
-            "change_log": self.show_change_log,
-        }
-        for action_id, slot in slots.items():
-            if action_id in actions:
-                actions[action_id].triggered.connect(lambda _=False, run=slot: run())
-        if "open_recent" in actions:
-            actions["open_recent"].setMenu(self.recent_menu)
-
-    def raise_window(self) -> None:
-        """Bring the window to the front, before a question about its plan."""
-        window = self.window
-        if window.isVisible() and window.isActiveWindow():
-            return
-        if window.isMinimized():
-            window.showNormal()
-        window.show()
-        if len(self.workspace.controllers) > 1:  # only our own windows can be over it
-            window.raise_()
-        window.activateWindow()
 
     # --- state --------------------------------------------------------------------------
 
@@ -208,8 +112,9 @@ class FileController(QObject):
         self.window.setWindowTitle(window_title(self.document))
         self.window.setWindowModified(self.is_modified)
 
-    def _on_scenario_changed(self, _scenario_id: int) -> None:
-        self.show_title()
+    def location_text(self) -> str:
+        path = self.document.path
+        return str(path) if path is not None else ""
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.show_title()
@@ -217,47 +122,14 @@ class FileController(QObject):
             self._changed_since_autosave = False
             self._discard_recovery()
         self.modified_changed.emit(not clean)
-        self._refresh_change_log()
+        self.refresh_change_log()
 
     def _on_index_changed(self, _index: int) -> None:
         self._changed_since_autosave = True
         self._idle.start()
-        self._refresh_change_log()
+        self.refresh_change_log()
 
     # --- File menu ----------------------------------------------------------------------
-
-    def new_plan(self, path: Path | None = None) -> None:
-        self.workspace.new_plan(self.window, path)
-
-    def open_plan(self, path: Path | None = None) -> None:
-        self.workspace.open_plan(self.window, path)
-
-    def open_recent(self, path: Path) -> None:
-        if not path.is_file():
-            self.workspace.forget_recent(path)
-            tell(
-                self.window,
-                Icon.Warning,
-                "Open Recent",
-                f"«{path.name}» is no longer at {path.parent}; it was removed from Open Recent.",
-            )
-            return
-        self.workspace.open_path(path, self.window)
-
-    def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        paths = self.workspace.recent_paths()
-        for number, path in enumerate(paths, start=1):
-            action = menu.addAction(f"&{number} {path.name}")
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, chosen=path: self.open_recent(chosen))
-        if paths:
-            menu.addSeparator()
-        clear = menu.addAction("&Clear list")
-        clear.setEnabled(bool(paths))
-        clear.triggered.connect(self.workspace.clear_recent)
 
     def save(self) -> bool:
         """Write the unsaved changes into the plan's file; False if not saved."""
@@ -330,21 +202,9 @@ class FileController(QObject):
             self._discard_recovery()  # no cleanChanged will come
         self.undo.stack.setClean()
         self.show_title()
-        self._refresh_change_log()
+        self.refresh_change_log()
         if self.document.path is not None:
             self.workspace.remember_recent(self.document.path)
-
-    def show_change_log(self) -> None:
-        if self._change_log is None:
-            self._change_log = ChangeLogDialog(self.document, self.window)
-        self._change_log.refresh()
-        if self._change_log.isVisible():
-            self._change_log.raise_()
-        self._change_log.show()
-
-    def _refresh_change_log(self) -> None:
-        if self._change_log is not None and self._change_log.isVisible():
-            self._change_log.refresh()
 
     # --- closing ------------------------------------------------------------------------
 
@@ -367,14 +227,6 @@ class FileController(QObject):
         if answer == Button.Save:
             return self.save()
         return answer == Button.Discard
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            if not self.maybe_save():
-                event.ignore()
-                return True
-            self.close_plan()
-        return False
 
     def close_plan(self) -> None:
         """The window is going: no more autosave, the work is saved or given up, unlock."""

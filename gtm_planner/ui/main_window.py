@@ -45,7 +45,7 @@ from gtm_planner.ui.undo import UndoController
 from gtm_planner.ui.whatif_panel import WhatIfPanel
 
 if TYPE_CHECKING:
-    from gtm_planner.ui.files import FileController
+    from gtm_planner.ui.plan_window import PlanWindowController
 
 APP_NAME = "GTM Planner"
 DEFAULT_SIZE = (1600, 1000)
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.document = document
         self.text_point_size = DEFAULT_POINT_SIZE
         self.setObjectName("mainWindow")
+        self.files: PlanWindowController | None = None  # set by the Workspace
 
         self.undo = UndoController(document, self)
         self.kpi_model = KpiTableModel(document, self)
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
             menus[spec.menu].addAction(self.action_by_id[spec.id])
             if spec.separator_after:
                 menus[spec.menu].addSeparator()
+        self.action_by_id["refresh"].setVisible(False)  # shown for a shared plan only
         self.action_by_id["quit"].triggered.connect(QApplication.closeAllWindows)
         self.action_by_id["zoom_in"].triggered.connect(lambda: self._zoom(+1))
         self.action_by_id["zoom_out"].triggered.connect(lambda: self._zoom(-1))
@@ -171,6 +173,9 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.plan_header)
+        self.notice_area = QVBoxLayout()  # notices across the window (team mode)
+        self.notice_area.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.notice_area)
         layout.addWidget(self.navigator, 1)
         self.setCentralWidget(central)
 
@@ -228,6 +233,10 @@ class MainWindow(QMainWindow):
         if text:
             self.statusBar().showMessage(text, 8000)
 
+    def add_notices(self, notices: QWidget) -> None:
+        """Put a controller's notices under the plan header, over every screen."""
+        self.notice_area.addWidget(notices)
+
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         status.setSizeGripEnabled(False)
@@ -243,6 +252,9 @@ class MainWindow(QMainWindow):
         status.addWidget(self.file_label, 1)
         status.addPermanentWidget(self.read_only_label)
         status.addPermanentWidget(self.recalc_label)
+        # Qt hides the label under a message, but its next re-layout of the bar (a resize, a
+        # label shown) shows it again over the message; hidden explicitly it stays hidden.
+        status.messageChanged.connect(lambda text: self.file_label.setVisible(not text))
 
     # --- what the window shows ----------------------------------------------------------
 
@@ -272,6 +284,7 @@ class MainWindow(QMainWindow):
             can_undo=self.undo.stack.canUndo(),
             can_redo=self.undo.stack.canRedo(),
             grid_focused=focused_grid(self) is not None,
+            shared=self.files is not None and self.files.shared,
         )
         for action_id, enabled in states.items():
             self.action_by_id[action_id].setEnabled(enabled)
@@ -280,17 +293,20 @@ class MainWindow(QMainWindow):
         if Shiboken.isValid(self.undo.stack):  # the stack empties itself while destroyed
             self._update_enabled_actions()
 
-    def attach_files(self, files: FileController) -> None:
-        """Called once by the ``Workspace``: the controller of this window's plan file."""
+    def attach_files(self, files: PlanWindowController) -> None:
+        """Called once by the ``Workspace``: the controller of this window's plan (a file's,
+        or a shared database's)."""
         self.files = files
         files.file_changed.connect(self._show_file_state)
         self._show_file_state()
 
     def _show_file_state(self) -> None:
-        """After Save As (new path, no longer read-only): the status bar and actions follow."""
-        path = self.document.path
-        self.file_label.setText(str(path) if path is not None else UNSAVED_TEXT)
+        """After Save As (new path, no longer read-only), or a save to a shared database: the
+        status bar and actions follow."""
+        location = self.files.location_text() if self.files is not None else ""
+        self.file_label.setText(location or UNSAVED_TEXT)
         self.read_only_label.setVisible(self.document.read_only)
+        self.action_by_id["refresh"].setVisible(self.files is not None and self.files.shared)
         self._update_enabled_actions()
 
     def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:

@@ -28,7 +28,7 @@ def shortcut_rows(actions: dict[str, QAction], pages: tuple[str, ...]) -> list[t
     rows: list[tuple[str, str]] = []
     for spec in ACTIONS:
         keys = actions[spec.id].shortcuts()
-        if keys:
+        if keys and actions[spec.id].isVisible():  # Refresh only shows for a shared plan
             text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
             rows.append((text, spec.text.replace("&", "")))
     rows.extend((f"Ctrl+{i + 1}", f"Go to {title}") for i, title in enumerate(pages[:9]))

@@ -22,9 +22,13 @@ class _Adapter(QUndoCommand):
         self._inverse: Command | None = None
 
     def redo(self) -> None:
+        if self.isObsolete():
+            return
         self._inverse = self._forward.apply(self._document)
 
     def undo(self) -> None:
+        if self.isObsolete():
+            return
         assert self._inverse is not None, "undo before redo"
         self._forward = self._inverse.apply(self._document)
 
@@ -41,3 +45,21 @@ class UndoController:
         if self.document.read_only:
             raise PermissionError("this plan is open read-only; save a copy to edit it")
         self.stack.push(_Adapter(self.document, command))
+
+    # A step whose change did not last (a shared database refused it and the document is back
+    # at the stored values) leaves the stack unplayed: Qt deletes an obsolete command on undo
+    # or redo without running it.
+
+    def drop_done(self) -> None:
+        """Take the step Undo would undo off the stack, without undoing it."""
+        index = self.stack.index()
+        if index > 0:
+            self.stack.command(index - 1).setObsolete(True)
+            self.stack.undo()
+
+    def drop_undone(self) -> None:
+        """Take every step Redo would redo off the stack, without redoing any (the next of
+        them did not last, and those after it were made on top of it)."""
+        while self.stack.index() < self.stack.count():
+            self.stack.command(self.stack.index()).setObsolete(True)
+            self.stack.redo()

@@ -1,5 +1,6 @@
 """The app's workspace: opens plans (asking about locks, recoveries and upgrades on the way)
-and gives each its own window with a ``FileController``; closing the last window quits."""
+and gives each its own window with a ``FileController``, or a ``TeamController`` for a plan
+shared in a database; closing the last window quits."""
 
 from __future__ import annotations
 
@@ -20,23 +21,22 @@ from gtm_planner.model.persistence import (
     read_plan_unchanged,
 )
 from gtm_planner.model.persistence import recovery as recoveries
+from gtm_planner.model.persistence.errors import display_name
 from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
 from gtm_planner.model.persistence.recovery import Recovery
+from gtm_planner.model.persistence.team import TeamSession
 from gtm_planner.ui.files import (
     MAX_RECENT,
     PLAN_FILTER,
     PLAN_SUFFIX,
     RECENT_KEY,
     FileController,
-    HasUndo,
-    Icon,
-    WindowFactory,
     _absolute,
     _with_suffix,
-    ask,
-    busy,
-    tell,
 )
+from gtm_planner.ui.plan_window import HasUndo, PlanWindowController, WindowFactory
+from gtm_planner.ui.questions import Icon, ask, busy, tell
+from gtm_planner.ui.team import TeamController
 from gtm_planner.ui.undo import UndoController
 
 
@@ -68,16 +68,26 @@ class Workspace(QObject):
         self.make_window = make_window
         self.settings = settings if settings is not None else QSettings()
         self.recovery_folder = recovery_folder
-        self.controllers: list[FileController] = []
+        self.controllers: list[PlanWindowController] = []
 
     # --- opening ----------------------------------------------------------------------
 
     def start(self, path: Path) -> bool:
         """Open the first plan, then offer every other pending recovery; False: none open."""
         self.open_path(path)
-        first = _absolute(path)
+        self._offer_recoveries(_absolute(path))
+        return bool(self.controllers)
+
+    def start_shared(self, session: TeamSession, plan: Plan) -> bool:
+        """Open a plan shared in a database (already loaded), then offer pending recoveries:
+        among them, edits to a shared plan that a crash kept from reaching its database."""
+        self.open_shared(session, plan)
+        self._offer_recoveries(None)
+        return bool(self.controllers)
+
+    def _offer_recoveries(self, opened: Path | None) -> None:
         for recovery in recoveries.pending_recoveries(self.recovery_folder):
-            if recovery.original_path == first or self.controller_for(recovery.original_path):
+            if recovery.original_path == opened or self.controller_for(recovery.original_path):
                 continue
             choice = ask(
                 None,
@@ -92,13 +102,12 @@ class Workspace(QObject):
                 self._recover(recovery, None)
             elif choice == "Discard":
                 recoveries.discard(recovery)
-        return bool(self.controllers)
 
-    def controller_for(self, path: Path) -> FileController | None:
+    def controller_for(self, path: Path) -> PlanWindowController | None:
         wanted = _absolute(path)
         return next((c for c in self.controllers if c.document.path == wanted), None)
 
-    def open_path(self, path: Path, parent: QWidget | None = None) -> FileController | None:
+    def open_path(self, path: Path, parent: QWidget | None = None) -> PlanWindowController | None:
         """Open a plan in a new window (or raise the window that has it); None if not opened."""
         path = _absolute(path)
         existing = self.controller_for(path)
@@ -224,9 +233,7 @@ class Workspace(QObject):
         self, document: PlanDocument, lock: Lock | None, *, modified: bool = False
     ) -> FileController:
         """Give ``document`` its window and the window its controller, and show it."""
-        window = self.make_window(document)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        undo = window.undo if isinstance(window, HasUndo) else UndoController(document, window)
+        window, undo = self._window_for(document)
         controller = FileController(self, window, undo, lock)
         if modified:
             controller.undo.stack.resetClean()
@@ -236,7 +243,47 @@ class Workspace(QObject):
         window.show()
         return controller
 
-    def forget(self, controller: FileController) -> None:
+    def _window_for(self, document: PlanDocument) -> tuple[QMainWindow, UndoController]:
+        window = self.make_window(document)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        undo = window.undo if isinstance(window, HasUndo) else UndoController(document, window)
+        return window, undo
+
+    # --- plans shared in a database (team mode) -------------------------------------------
+
+    def open_database(self, url: str, parent: QWidget | None = None) -> TeamController | None:
+        """Connect to the plan shared at ``url`` and open it in a new window (or raise the
+        window that has it); None, having said why, when it cannot be reached or read."""
+        existing = self.controller_for_database(display_name(url))
+        if existing is not None:
+            existing.raise_window()
+            return existing
+        try:
+            with busy():
+                session, plan = TeamSession.open(url)
+        except PlanFileError as err:
+            tell(parent, Icon.Critical, "Cannot open the shared plan", str(err))
+            return None
+        return self.open_shared(session, plan)
+
+    def controller_for_database(self, label: str) -> TeamController | None:
+        return next(
+            (c for c in self.controllers if isinstance(c, TeamController) and c.label == label),
+            None,
+        )
+
+    def open_shared(self, session: TeamSession, plan: Plan) -> TeamController:
+        """Give a plan loaded from a database its window and a ``TeamController``; show it.
+
+        Never added to Open Recent: the list holds files, and a URL may carry a password.
+        """
+        window, undo = self._window_for(PlanDocument(plan))
+        controller = TeamController(self, window, undo, session)
+        self.controllers.append(controller)
+        window.show()
+        return controller
+
+    def forget(self, controller: PlanWindowController) -> None:
         with contextlib.suppress(ValueError):
             self.controllers.remove(controller)
 

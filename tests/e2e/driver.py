@@ -97,7 +97,9 @@ class Script:
 
     @property
     def files(self) -> FileController:
-        return self.workspace.controllers[-1]
+        controller = self.workspace.controllers[-1]
+        assert isinstance(controller, FileController)
+        return controller
 
     def next(self) -> None:
         if not self.steps:

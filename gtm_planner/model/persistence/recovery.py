@@ -94,11 +94,18 @@ class PreparedRecovery:
     plan: Plan
 
 
-def prepare_recovery(document: PlanDocument, folder: Path | None = None) -> PreparedRecovery:
-    """Copy the document's plan and describe the recovery (fast: no I/O)."""
-    if document.path is None:
+def prepare_recovery(
+    document: PlanDocument, folder: Path | None = None, original_path: Path | None = None
+) -> PreparedRecovery:
+    """Copy the document's plan and describe the recovery (fast: no I/O).
+
+    ``original_path`` is where a recovered copy is to be saved, when not the document's own
+    file (a plan shared in a database has none: its copy names a file of its own).
+    """
+    target = original_path if original_path is not None else document.path
+    if target is None:
         raise ValueError("a plan without a file has nowhere to be recovered to")
-    original = Path(os.path.abspath(document.path))
+    original = Path(os.path.abspath(target))
     base = (folder or recovery_folder()) / recovery_key(original)
     recovery = Recovery(
         original_path=original,

@@ -539,12 +539,15 @@ def _stale(
 
 
 def _shown(field_name: str, value: float) -> str:
-    """A value as the user reads it: rates as percentages."""
+    """A value as the user reads it: rates as percentages, large numbers in full (a target
+    of 15,000,000, never 1.5e+07), to the cent at most."""
     if math.isnan(value):
         return "(empty)"
     rule = RULE_BY_FIELD.get(field_name)
     if rule is not None and "RATE" in rule.kind.name:
         return f"{value * 100:.4g}%"
+    if abs(value) >= 1000:
+        return f"{value:,.2f}".removesuffix(".00")
     return f"{value:,.6g}"
 
 

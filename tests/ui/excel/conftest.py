@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from gtm_planner.model.exchange.workbook_layout import KEY_MARK
 from gtm_planner.ui.excel_dialogs import ExcelController
-from gtm_planner.ui.files import Icon
 from gtm_planner.ui.main_window import MainWindow
+from gtm_planner.ui.questions import Icon
 
 TASK_TIMEOUT_MS = 60_000
 

@@ -21,8 +21,8 @@ from gtm_planner.ui.excel_preview import (
     ImportPreviewDialog,
     ImportProblemsDialog,
 )
-from gtm_planner.ui.files import Icon
 from gtm_planner.ui.main_window import MainWindow
+from gtm_planner.ui.questions import Icon
 from tests.ui.excel.conftest import (
     Answers,
     click,

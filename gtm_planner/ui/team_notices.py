@@ -1,0 +1,122 @@
+"""What a shared plan's window tells its user, in words: the notices of team mode.
+
+Three notices under the plan header, each a ``NoticeBar``: the connection (the database out of
+reach, edits waiting, and the moment they are saved), conflicts (edits refused because someone
+changed the cells first) and reloads (the plan's structure changed elsewhere). The sentences
+are made here; the ``TeamController`` decides when each is said. None ever holds a password:
+databases are named by the session's label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
+
+from gtm_planner.model.entities import ChangeLogEntry
+from gtm_planner.model.persistence.team import Refusal
+from gtm_planner.ui.notices import Action, NoticeBar, Tone
+
+DONE_NOTICE_MS = 10_000  # "Saved N edits …" goes by itself after this long
+SHOWN_REFUSALS = 3  # the conflict notice says this many refusals, then how many in all
+
+
+def edits_text(count: int) -> str:
+    return f"{count} edit{'s' if count != 1 else ''}"
+
+
+def are(count: int) -> str:
+    return "are" if count != 1 else "is"
+
+
+def person(entry: ChangeLogEntry) -> str:
+    """'maria (database user gtm_sales)': who saved a change, as the change log has it."""
+    role = f" (database user {entry.db_user})" if entry.db_user else ""
+    return f"{entry.user}{role}"
+
+
+class TeamNotices(QWidget):
+    """The notices of one shared plan's window, stacked under its header."""
+
+    def __init__(self, label: str, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.label = label  # the database, as the session names it
+        self.setObjectName("teamNotices")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 0)
+        layout.setSpacing(6)
+        self.connection = NoticeBar("connectionNotice", self)
+        self.conflict = NoticeBar("conflictNotice", self)
+        self.reload = NoticeBar("reloadNotice", self)
+        for bar in (self.connection, self.conflict, self.reload):
+            layout.addWidget(bar)
+        add_notices = getattr(window, "add_notices", None)
+        if callable(add_notices):
+            add_notices(self)
+        else:  # any other window: a bar of its own under the menus
+            toolbar = QToolBar("Notices", window)
+            toolbar.setMovable(False)
+            toolbar.addWidget(self)
+            window.addToolBar(toolbar)
+
+    # --- the connection -----------------------------------------------------------------
+
+    def unreachable(self, waiting: int, seconds: int, why: str, actions: Sequence[Action]) -> None:
+        """'«db» cannot be reached. 2 edits are waiting and will be saved when it is back …'"""
+        if waiting:
+            kept = (
+                f"{edits_text(waiting)} {are(waiting)} waiting and will be saved when it is back"
+            )
+        else:
+            kept = "Your edits will be kept and saved when it is back"
+        text = f"{self.label} cannot be reached. {kept} (next try in {seconds} s)."
+        self.connection.show_notice(Tone.PROBLEM, text, actions, tip=why)
+
+    def not_saved(self, waiting: int, why: str, actions: Sequence[Action]) -> None:
+        """The database refused the save (not a lost connection): why, and what waits."""
+        text = f"{why} {edits_text(waiting)} {are(waiting)} waiting."
+        self.connection.show_notice(Tone.PROBLEM, text, actions, tip=why)
+
+    def saved(self, count: int, *, after_outage: bool) -> None:
+        """The edits that waited are in the database now (the notice goes by itself)."""
+        text = (
+            f"Saved {edits_text(count)} made while {self.label} was unreachable."
+            if after_outage
+            else f"Saved {edits_text(count)} that were waiting."
+        )
+        self.connection.show_notice(Tone.DONE, text, hide_after_ms=DONE_NOTICE_MS)
+
+    # --- conflicts and reloads ----------------------------------------------------------
+
+    def refused(
+        self,
+        refusals: Sequence[Refusal],
+        *,
+        history_cleared: bool,
+        reapply: Callable[[], object],
+        dismiss: Callable[[], object],
+    ) -> None:
+        """Each refusal's message (the latest few), with Re-apply and Dismiss."""
+        lines = [r.message for r in refusals[-SHOWN_REFUSALS:]]
+        if len(refusals) > SHOWN_REFUSALS:
+            lines.insert(0, f"{len(refusals)} edits were not saved; the latest:")
+        if history_cleared:
+            lines.append("Undo history was cleared: it held edits that were not saved.")
+        kept = sum(len(r.kept) for r in refusals)
+        actions: list[Action] = []
+        if kept:
+            actions.append(("Re-apply my value" if kept == 1 else "Re-apply my values", reapply))
+        actions.append(("Dismiss", dismiss))
+        self.conflict.show_notice(Tone.CONFLICT, "\n".join(lines), actions)
+
+    def reloaded(self, change: ChangeLogEntry | None) -> None:
+        """The plan was replaced by the stored one: by whom, what they did, undo is gone."""
+        what = ""
+        if change is not None:
+            what = f" by {person(change)} at {change.at.astimezone():%H:%M} ({change.what})"
+        self.reload.show_notice(
+            Tone.INFO,
+            f"The plan in {self.label} was changed{what} and has been reloaded. Undo history "
+            "was cleared: its steps referred to the plan as it was.",
+            [("Dismiss", self.reload.dismiss)],
+        )

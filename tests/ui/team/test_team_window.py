@@ -1,0 +1,190 @@
+"""Two windows on one shared plan (two users' apps): saved per edit, seen after a poll,
+conflicts refused with a notice that names who changed what, reloads after structure changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from gtm_planner.model.document import current_user
+from gtm_planner.model.persistence import load_plan
+from gtm_planner.ui.screens.targets import TargetsScreen
+from gtm_planner.ui.team import TeamController
+
+from .conftest import (
+    Answers,
+    WorkspaceFactory,
+    annual_targets,
+    click,
+    main_window,
+    open_window,
+    set_target,
+    shown_target,
+    status_text,
+    stored_target,
+)
+
+
+@pytest.fixture
+def two(
+    make_workspace: WorkspaceFactory, shared_url: str
+) -> tuple[TeamController, TeamController]:
+    """Anna's and Ben's windows on the same database, each in an app of its own."""
+    return open_window(make_workspace(), shared_url), open_window(make_workspace(), shared_url)
+
+
+def test_the_window_names_the_shared_database_and_who_you_are(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, _ = two
+    label = anna.session.label
+    title = main_window(anna).windowTitle()
+    assert title.startswith(f"{label} (shared)")
+    assert "Northwind Analytics" in title and "Baseline" in title
+    status = status_text(anna)
+    assert f"Shared: {label}" in status
+    assert f"you are {current_user()} (database user postgres)" in status
+    assert f"saved rev {anna.session.base}" in status
+    refresh = main_window(anna).action_by_id["refresh"]
+    assert refresh.isVisible() and refresh.isEnabled()
+    assert main_window(anna).action_by_id["save_as"].text() == "Save a &Copy as File…"
+
+
+def test_an_edit_is_in_the_database_at_once_and_the_other_window_shows_it_after_one_poll(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "EMEA", "15,000,000")
+    assert stored_target(shared_url, "EMEA") == 15_000_000  # no Save, no timer: at once
+    assert not main_window(anna).isWindowModified()
+    assert shown_target(ben, "EMEA") == "$12,000,000"
+    ben.poll()
+    assert shown_target(ben, "EMEA") == "$15,000,000"
+    assert "1 value updated" in main_window(ben).statusBar().currentMessage()
+    assert f"saved rev {ben.session.base}" in status_text(ben)
+    assert ben.notices.conflict.text() == "" and ben.notices.reload.text() == ""
+
+
+def test_undo_and_redo_are_saved_like_any_edit(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "LATAM", "4,000,000")
+    anna.undo.stack.undo()
+    assert stored_target(shared_url, "LATAM") == 3_000_000
+    anna.undo.stack.redo()
+    assert stored_target(shared_url, "LATAM") == 4_000_000
+    ben.poll()
+    assert shown_target(ben, "LATAM") == "$4,000,000"
+
+
+def test_a_stale_edit_is_refused_with_a_notice_naming_the_change_and_reapply_saves_it(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "EMEA", "15,000,000")
+    set_target(ben, "EMEA", "13,000,000")  # Ben still sees 12,000,000: his edit is stale
+    notice = ben.notices.conflict.text()
+    assert "Bookings target (EMEA / FY2027) in «Baseline» was changed" in notice
+    assert f"by {current_user()} (database user postgres)" in notice
+    assert "to 15,000,000 (from 12,000,000)" in notice
+    assert "your value was not saved (13,000,000)" in notice
+    assert shown_target(ben, "EMEA") == "$15,000,000"  # the stored value, on screen
+    assert stored_target(shared_url, "EMEA") == 15_000_000  # nothing overwritten
+    # The refused step is off the undo stack: Ctrl+Z cannot "undo" what never got saved.
+    assert not ben.undo.stack.canUndo()
+    assert not main_window(ben).action_by_id["undo"].isEnabled()
+
+    click(ben.notices.conflict.buttons["Re-apply my value"])
+    assert stored_target(shared_url, "EMEA") == 13_000_000
+    assert shown_target(ben, "EMEA") == "$13,000,000"
+    assert ben.notices.conflict.text() == ""
+    assert ben.undo.stack.canUndo()  # re-applying is an undoable step of its own
+    anna.poll()
+    assert shown_target(anna, "EMEA") == "$13,000,000"
+
+
+def test_dismissing_a_refusal_keeps_the_other_users_value(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "APAC", "9,000,000")
+    set_target(ben, "APAC", "7,000,000")
+    click(ben.notices.conflict.buttons["Dismiss"])
+    assert ben.notices.conflict.text() == "" and ben.refusals == []
+    assert stored_target(shared_url, "APAC") == 9_000_000
+    assert shown_target(ben, "APAC") == "$9,000,000"
+
+
+def test_undoing_an_edit_someone_changed_since_is_refused_and_drops_the_redo(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "EMEA", "15,000,000")
+    ben.poll()
+    set_target(ben, "EMEA", "16,000,000")
+    anna.undo.stack.undo()  # back to 12,000,000 over Ben's 16,000,000: refused
+    assert "was changed" in anna.notices.conflict.text()
+    assert stored_target(shared_url, "EMEA") == 16_000_000
+    assert shown_target(anna, "EMEA") == "$16,000,000"
+    assert not anna.undo.stack.canRedo() and not anna.undo.stack.canUndo()
+
+
+def test_a_structure_change_elsewhere_reloads_the_plan_clears_undo_and_says_so(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(ben, "APAC", "9,500,000")
+    assert ben.undo.stack.canUndo()
+    targets = main_window(anna).navigator.page("Targets")
+    assert isinstance(targets, TargetsScreen)
+    assert targets.add_region("Nordics")
+    assert [r.name for r in load_plan(shared_url).regions][-1] == "Nordics"
+    ben.poll()
+    notice = ben.notices.reload.text()
+    assert "was changed by" in notice and "Add region «Nordics»" in notice
+    assert "has been reloaded" in notice and "Undo history was cleared" in notice
+    assert ben.undo.stack.count() == 0
+    model = annual_targets(ben)
+    rows = [model.row_spec(r).title for r in range(model.rowCount())]
+    assert "Nordics" in rows
+    assert shown_target(ben, "APAC") == "$9,500,000"
+
+
+def test_refresh_action_brings_in_others_changes_now(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, ben = two
+    set_target(anna, "North America", "25,000,000")
+    main_window(ben).action_by_id["refresh"].trigger()
+    assert shown_target(ben, "North America") == "$25,000,000"
+
+
+def test_save_says_every_edit_is_in_the_database(
+    two: tuple[TeamController, TeamController], shared_url: str
+) -> None:
+    anna, _ = two
+    set_target(anna, "EMEA", "14,000,000")
+    main_window(anna).action_by_id["save"].trigger()
+    message = main_window(anna).statusBar().currentMessage()
+    assert message.startswith(f"Every edit is saved in {anna.session.label}")
+
+
+def test_closing_with_refused_values_not_reapplied_asks_first(
+    two: tuple[TeamController, TeamController], shared_url: str, answers: Answers
+) -> None:
+    anna, ben = two
+    set_target(anna, "EMEA", "15,000,000")
+    set_target(ben, "EMEA", "13,000,000")
+    answers.choices = ["Keep the window open"]
+    main_window(ben).close()
+    title, text, _, _ = answers.asked[-1]
+    assert title == "Values not saved"
+    assert (
+        text
+        == f"1 value of yours is not in {ben.session.label}: someone changed those cells first."
+    )
+    assert main_window(ben).isVisible()
+    click(ben.notices.conflict.buttons["Re-apply my value"])
+    main_window(ben).close()  # nothing left to lose: no question
+    assert len(answers.asked) == 1 and not main_window(ben).isVisible()
+    assert stored_target(shared_url, "EMEA") == 13_000_000
