@@ -19,9 +19,12 @@ There is no lock file, no autosave to a file and no Save As over the database: S
 a copy to a file and the window stays on the database. The URL's password is never shown,
 logged or stored: the window only knows the session's ``label``.
 
-Saves run on the GUI thread: a save is one short transaction, and the session changes the
-document (others' values, refused cells) once it commits. A server that drops packets rather
-than refusing connections holds the window for up to the session's connect timeout.
+The poll and the back-off retries first ask for the revision on a worker thread, so a server
+that has gone silent (a network that drops packets rather than refusing connections) never
+holds the window; saves and refreshes run on the GUI thread once the server has answered, as
+one short transaction after which the session changes the document (others' values, refused
+cells). An edit saved at the moment the server goes silent holds the window for at most the
+session's connect and TCP timeouts (``team.CONNECT_TIMEOUT_SECONDS``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 from shiboken6 import Shiboken
 
@@ -60,6 +63,44 @@ STATUS_MS = 8_000
 
 RETRY, SAVE_COPY, DISCARD, CANCEL = "Retry", "Save a copy as file…", "Discard", "Cancel"
 KEEP_OPEN, CLOSE_WITHOUT = "Keep the window open", "Close without them"
+
+
+class _Probe(QObject):
+    """Asks a session for the stored revision on a worker thread; answers on the GUI thread."""
+
+    answered = Signal(int)
+    failed = Signal(object)  # the PlanFileError
+
+    def __init__(self, session: TeamSession, parent: QObject) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self._pool.start(_ProbeRun(self._session, self))
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        return self._pool.waitForDone(timeout_ms)
+
+
+class _ProbeRun(QRunnable):
+    def __init__(self, session: TeamSession, probe: _Probe) -> None:
+        super().__init__()
+        self._session = session
+        self._probe = probe
+
+    def run(self) -> None:
+        try:
+            revision = self._session.stored_revision()
+        except PlanFileError as err:
+            with contextlib.suppress(RuntimeError):  # the window has gone meanwhile
+                self._probe.failed.emit(err)
+            return
+        with contextlib.suppress(RuntimeError):
+            self._probe.answered.emit(revision)
 
 
 def shared_window_title(document: PlanDocument, label: str) -> str:
@@ -98,7 +139,10 @@ class TeamController(PlanWindowController):
         self.poll_timer = QTimer(self, interval=POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
         self.retry_timer = QTimer(self, singleShot=True)
-        self.retry_timer.timeout.connect(self.retry)
+        self.retry_timer.timeout.connect(self._probe_then_sync)
+        self.probe = _Probe(session, self)
+        self.probe.answered.connect(self._on_probe_answered)
+        self.probe.failed.connect(self._on_probe_failed)
         undo.stack.indexChanged.connect(self._on_index_changed)
         self._connect_window()
         self._name_actions()
@@ -187,15 +231,33 @@ class TeamController(PlanWindowController):
             self._status(f"Up to date with {self.label} (revision {self.session.base}).")
 
     def poll(self) -> None:
-        """The timer's tick: save what waits, else bring in what others saved, if anything."""
-        if not self.offline:
+        """The timer's tick: save what waits, else ask (on a worker) whether others saved."""
+        if self.offline or self.probe.running:
+            return
+        if self._has_unsaved():
             self._sync()
+        else:
+            self.probe.start()
 
     def retry(self) -> None:
-        """Retry now (and the back-off timer): try the database again."""
+        """Retry now: try the database again, at once."""
         self.retry_timer.stop()
         with busy():
             self._sync()
+
+    def _probe_then_sync(self) -> None:
+        """The back-off timer: see whether the database answers (on a worker), then save."""
+        if not self.probe.running:
+            self.probe.start()
+
+    def _on_probe_answered(self, revision: int) -> None:
+        self.probe.running = False
+        if self.offline or self._has_unsaved() or revision != self.session.base:
+            self._sync()
+
+    def _on_probe_failed(self, err: PlanFileError) -> None:
+        self.probe.running = False
+        self._failed(err)
 
     def _sync(self) -> bool:
         """Save the edits waiting, or else refresh; False when the database failed us."""
@@ -444,6 +506,7 @@ class TeamController(PlanWindowController):
         """The window is going: no more polls or retries, the session closes."""
         self.poll_timer.stop()
         self.retry_timer.stop()
+        self.probe.wait()  # a poll under way ends within the session's timeouts
         # As for a file: the stack empties itself as the window is destroyed, unheard.
         self.undo.stack.blockSignals(True)
         if self.safety_copy is not None:

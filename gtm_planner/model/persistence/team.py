@@ -395,7 +395,17 @@ def _team_engine(url: str) -> Engine:
     """A small pool that checks a connection before use (a restarted server is reconnected)."""
     arguments: dict[str, Any] = {}
     if url.startswith("postgresql"):
-        arguments = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "gtm-planner"}
+        # libpq's own settings: a server that goes silent (a dropped network rather than a
+        # refused connection) is given up on within seconds, not the system's many minutes.
+        arguments = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "application_name": "gtm-planner",
+            "keepalives": 1,
+            "keepalives_idle": CONNECT_TIMEOUT_SECONDS,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": CONNECT_TIMEOUT_SECONDS * 1000,
+        }
     return create_engine(
         url, pool_size=1, max_overflow=2, pool_pre_ping=True, connect_args=arguments
     )

@@ -8,12 +8,13 @@ the moment a tick would come, and never sleep for it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
@@ -94,6 +95,16 @@ def open_window(workspace: Workspace, url: str) -> TeamController:
     assert isinstance(controller, TeamController)
     controller.poll_timer.stop()
     return controller
+
+
+def poll_now(controller: TeamController) -> None:
+    """One tick of the poll timer, waited for: the worker's answer, then what it leads to."""
+    controller.poll()
+    assert controller.probe.wait(10_000), "the poll did not finish"
+    deadline = time.monotonic() + 10
+    while controller.probe.running and time.monotonic() < deadline:
+        QCoreApplication.processEvents()  # delivers the worker's answer
+    assert not controller.probe.running
 
 
 def main_window(controller: TeamController) -> MainWindow:

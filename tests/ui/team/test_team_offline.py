@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from gtm_planner.model.persistence import load_plan
 from gtm_planner.model.persistence import recovery as recoveries
@@ -28,6 +29,7 @@ from .conftest import (
     click,
     main_window,
     open_window,
+    poll_now,
     set_target,
     shown_target,
     status_text,
@@ -74,6 +76,26 @@ def test_edits_made_while_the_server_is_down_wait_and_are_saved_when_it_is_back(
     assert not window.retry_timer.isActive()
 
 
+def test_the_back_off_timer_asks_on_a_worker_first_then_saves(
+    make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str
+) -> None:
+    window = open_window(make_workspace(), own_url)
+    own_server.halt()
+    set_target(window, "EMEA", "15,500,000")
+    assert window.offline and window.retry_timer.isActive()
+    window.retry_timer.timeout.emit()  # the timer fires while the server is still down …
+    assert window.probe.running  # … the question goes to a worker; the window stays free
+    assert window.probe.wait(10_000)
+    QCoreApplication.processEvents()
+    assert window.offline and window.retry_timer.isActive()  # … and tries again later
+    own_server.resume()
+    window.retry_timer.timeout.emit()
+    assert window.probe.wait(10_000)
+    QCoreApplication.processEvents()
+    assert not window.offline and window.document.pending_edits == []
+    assert stored_target(own_url, "EMEA") == 15_500_000
+
+
 def test_an_unreachable_database_is_retried_with_back_off_up_to_30_seconds(
     make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str
 ) -> None:
@@ -94,7 +116,7 @@ def test_a_poll_that_finds_the_server_gone_says_so_before_any_edit(
 ) -> None:
     window = open_window(make_workspace(), own_url)
     own_server.halt()
-    window.poll()
+    poll_now(window)
     assert "cannot be reached" in window.notices.connection.text()
     assert "Your edits will be kept and saved when it is back" in window.notices.connection.text()
     own_server.resume()

@@ -17,6 +17,7 @@ from .conftest import (
     click,
     main_window,
     open_window,
+    poll_now,
     set_target,
     shown_target,
     status_text,
@@ -57,7 +58,7 @@ def test_an_edit_is_in_the_database_at_once_and_the_other_window_shows_it_after_
     assert stored_target(shared_url, "EMEA") == 15_000_000  # no Save, no timer: at once
     assert not main_window(anna).isWindowModified()
     assert shown_target(ben, "EMEA") == "$12,000,000"
-    ben.poll()
+    poll_now(ben)
     assert shown_target(ben, "EMEA") == "$15,000,000"
     assert "1 value updated" in main_window(ben).statusBar().currentMessage()
     assert f"saved rev {ben.session.base}" in status_text(ben)
@@ -73,7 +74,7 @@ def test_undo_and_redo_are_saved_like_any_edit(
     assert stored_target(shared_url, "LATAM") == 3_000_000
     anna.undo.stack.redo()
     assert stored_target(shared_url, "LATAM") == 4_000_000
-    ben.poll()
+    poll_now(ben)
     assert shown_target(ben, "LATAM") == "$4,000,000"
 
 
@@ -99,7 +100,7 @@ def test_a_stale_edit_is_refused_with_a_notice_naming_the_change_and_reapply_sav
     assert shown_target(ben, "EMEA") == "$13,000,000"
     assert ben.notices.conflict.text() == ""
     assert ben.undo.stack.canUndo()  # re-applying is an undoable step of its own
-    anna.poll()
+    poll_now(anna)
     assert shown_target(anna, "EMEA") == "$13,000,000"
 
 
@@ -120,7 +121,7 @@ def test_undoing_an_edit_someone_changed_since_is_refused_and_drops_the_redo(
 ) -> None:
     anna, ben = two
     set_target(anna, "EMEA", "15,000,000")
-    ben.poll()
+    poll_now(ben)
     set_target(ben, "EMEA", "16,000,000")
     anna.undo.stack.undo()  # back to 12,000,000 over Ben's 16,000,000: refused
     assert "was changed" in anna.notices.conflict.text()
@@ -139,7 +140,7 @@ def test_a_structure_change_elsewhere_reloads_the_plan_clears_undo_and_says_so(
     assert isinstance(targets, TargetsScreen)
     assert targets.add_region("Nordics")
     assert [r.name for r in load_plan(shared_url).regions][-1] == "Nordics"
-    ben.poll()
+    poll_now(ben)
     notice = ben.notices.reload.text()
     assert "was changed by" in notice and "Add region «Nordics»" in notice
     assert "has been reloaded" in notice and "Undo history was cleared" in notice
