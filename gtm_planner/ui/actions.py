@@ -45,6 +45,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Open a plan file in a new window"),
     ActionSpec("open_recent", "Open &Recent", Menu.FILE, None, "",
                "Open one of the plans you worked on lately"),
+    ActionSpec("open_shared", "Open S&hared Plan…", Menu.FILE, None, "Ctrl+Shift+O",
+               "Open a plan shared in a PostgreSQL database (team mode) in a new window"),
     ActionSpec("save", "&Save", Menu.FILE, StandardKey.Save, "Ctrl+S",
                "Save the changes to the plan file"),
     # Shown for a plan shared in a database only. F5 is presentation mode and Ctrl+R fill
@@ -145,6 +147,7 @@ def enabled_states(
         "new": True,
         "open": True,
         "open_recent": True,
+        "open_shared": True,
         "save": editable,
         "refresh": shared,
         "save_as": True,

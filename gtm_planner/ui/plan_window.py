@@ -109,6 +109,7 @@ class PlanWindowController(QObject):
         slots: dict[str, Callable[[], object]] = {
             "new": self.new_plan,
             "open": self.open_plan,
+            "open_shared": self.open_shared_plan,
             "save": self.save,
             "save_as": self.save_as,
             "change_log": self.show_change_log,
@@ -142,6 +143,9 @@ class PlanWindowController(QObject):
 
     def open_plan(self, path: Path | None = None) -> None:
         self.workspace.open_plan(self.window, path)
+
+    def open_shared_plan(self) -> None:
+        self.workspace.ask_and_open_database(self.window)
 
     def open_recent(self, path: Path) -> None:
         if not path.is_file():

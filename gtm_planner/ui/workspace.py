@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QWidget
 
 from gtm_planner.model import defaults
 from gtm_planner.model.document import PlanDocument
@@ -24,6 +24,7 @@ from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.model.persistence.errors import display_name
 from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
 from gtm_planner.model.persistence.recovery import Recovery
+from gtm_planner.model.persistence.repository import is_database_url, without_password
 from gtm_planner.model.persistence.team import TeamSession
 from gtm_planner.ui.files import (
     MAX_RECENT,
@@ -38,6 +39,8 @@ from gtm_planner.ui.plan_window import HasUndo, PlanWindowController, WindowFact
 from gtm_planner.ui.questions import Icon, ask, busy, tell
 from gtm_planner.ui.team import TeamController
 from gtm_planner.ui.undo import UndoController
+
+LAST_SHARED_KEY = "team/last_url"  # the last shared plan opened, its password taken out
 
 
 def default_window(document: PlanDocument) -> QMainWindow:
@@ -265,6 +268,33 @@ class Workspace(QObject):
             tell(parent, Icon.Critical, "Cannot open the shared plan", str(err))
             return None
         return self.open_shared(session, plan)
+
+    def ask_and_open_database(self, parent: QWidget | None = None) -> TeamController | None:
+        """File › Open Shared Plan…: ask for the database's URL, then open it.
+
+        The last URL is offered again, without any password it had (PostgreSQL's client reads
+        a password from ``~/.pgpass`` or ``PGPASSWORD``; GTM Planner never keeps one).
+        """
+        last = str(self.settings.value(LAST_SHARED_KEY, "") or "")
+        url, accepted = QInputDialog.getText(
+            parent,
+            "Open shared plan",
+            "Database URL of the shared plan, e.g. postgresql+psycopg://you@host:5432/plan\n"
+            "Leave the password out: PostgreSQL reads it from ~/.pgpass or PGPASSWORD.",
+            text=last or "postgresql+psycopg://",
+        )
+        url = url.strip()
+        if not accepted or not url:
+            return None
+        if not is_database_url(url):
+            tell(parent, Icon.Warning, "Open shared plan",
+                 f"{display_name(url)} is not a database URL; give one such as "
+                 "postgresql+psycopg://USER@HOST:PORT/DATABASE.")  # fmt: skip
+            return None
+        opened = self.open_database(url, parent)
+        if opened is not None:
+            self.settings.setValue(LAST_SHARED_KEY, without_password(url))
+        return opened
 
     def controller_for_database(self, label: str) -> TeamController | None:
         return next(

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, create_engine, delete, insert, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -304,6 +304,24 @@ def _parse(target: Target) -> tuple[Path | None, str]:
             return Path(url.database or ""), text
         return None, text
     return Path(text), text
+
+
+def without_password(url: str) -> str:
+    """The database URL with any password taken out (of the user part and of the query), to
+    be remembered; a URL that does not parse comes back as it was said in messages."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return display_name(url).strip("«»")
+    kept = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query={k: v for k, v in parsed.query.items() if k.lower() != "password"},
+    )
+    return kept.render_as_string(hide_password=False)
 
 
 def is_database_url(target: Target) -> bool:

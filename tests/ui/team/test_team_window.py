@@ -4,9 +4,11 @@ conflicts refused with a notice that names who changed what, reloads after struc
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QInputDialog
 
 from gtm_planner.model.document import current_user
 from gtm_planner.model.persistence import load_plan
+from gtm_planner.ui import workspace as workspace_ui
 from gtm_planner.ui.screens.targets import TargetsScreen
 from gtm_planner.ui.team import TeamController
 
@@ -189,3 +191,33 @@ def test_closing_with_refused_values_not_reapplied_asks_first(
     main_window(ben).close()  # nothing left to lose: no question
     assert len(answers.asked) == 1 and not main_window(ben).isVisible()
     assert stored_target(shared_url, "EMEA") == 13_000_000
+
+
+def test_file_open_shared_plan_asks_for_the_url_and_remembers_it_without_the_password(
+    make_workspace: WorkspaceFactory, shared_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_workspace()
+    first = open_window(workspace, shared_url)
+    offered: list[str] = []
+    typed = shared_url.replace("postgres@", "postgres:pa55word@") + "?password=pa55word"
+
+    def get_text(parent: object, title: str, label: str, text: str = "") -> tuple[str, bool]:
+        offered.append(text)
+        return typed, True
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    told: list[str] = []
+    monkeypatch.setattr(workspace_ui, "tell", lambda parent, icon, title, text: told.append(text))
+    action = main_window(first).action_by_id["open_shared"]
+    assert action.shortcut().toString() == "Ctrl+Shift+O"
+    action.trigger()  # the same database: its window is raised, not a second one opened
+    assert len(workspace.controllers) == 1 and told == []
+    remembered = str(workspace.settings.value(workspace_ui.LAST_SHARED_KEY))
+    assert remembered == shared_url and "pa55word" not in remembered
+    action.trigger()
+    assert offered == ["postgresql+psycopg://", shared_url]  # offered again, no password
+
+    typed = "not a url"
+    action.trigger()
+    assert told and "is not a database URL" in told[-1]
+    assert len(workspace.controllers) == 1
