@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -34,9 +35,10 @@ def _skip_or_fail(message: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A real PostgreSQL server on loopback for the whole session, stopped at its end."""
+@contextlib.contextmanager
+def running_pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server on loopback, stopped (and removed) after; without PostgreSQL's
+    programs the test skips naming the package, or fails under ``CI=true``."""
     reason = pg_server_module.missing_reason()
     if reason is not None:
         _skip_or_fail(reason)
@@ -45,6 +47,13 @@ def pg_server() -> Iterator[PgServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server on loopback for the whole session, stopped at its end."""
+    with running_pg_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ from gtm_planner.model.persistence.bulk import fetch_numbers
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem, display_name
 from gtm_planner.model.persistence.reader import read_plan
 from gtm_planner.model.persistence.repository import PlanRepository, is_database_url
-from gtm_planner.model.persistence.writer import validate_for_save, write_plan
+from gtm_planner.model.persistence.writer import change_log_row, validate_for_save, write_plan
 from gtm_planner.model.validation import RULE_BY_FIELD, cell_label
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -747,23 +747,7 @@ def _append_log(
     stored = [
         replace(e, id=first + i, revision=revision, db_user=db_user) for i, e in enumerate(entries)
     ]
-    c.execute(
-        insert(t),
-        [
-            {
-                "id": e.id,
-                "at": codec.encode_time(e.at),
-                "user": e.user,
-                "db_user": e.db_user,
-                "revision": e.revision,
-                "scenario": e.scenario,
-                "what": e.what,
-                "old_value": e.old_value,
-                "new_value": e.new_value,
-            }
-            for e in stored
-        ],
-    )
+    c.execute(insert(t), [change_log_row(e) for e in stored])
     return stored
 
 

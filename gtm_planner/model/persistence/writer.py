@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
-from gtm_planner.model.entities import Plan, Scenario
+from gtm_planner.model.entities import ChangeLogEntry, Plan, Scenario
 from gtm_planner.model.persistence import codec, schema
 from gtm_planner.model.persistence.bulk import Columns, bulk_insert
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
@@ -317,28 +317,25 @@ def _write_snapshots(connection: Connection, plan: Plan) -> None:
     )
 
 
+def change_log_row(entry: ChangeLogEntry) -> Row:
+    """One change-log entry as its ``change_log`` row."""
+    return {
+        "id": entry.id,
+        "at": codec.encode_time(entry.at),
+        "user": entry.user,
+        "db_user": entry.db_user,
+        "revision": entry.revision,
+        "scenario": entry.scenario,
+        "what": entry.what,
+        "old_value": entry.old_value,
+        "new_value": entry.new_value,
+    }
+
+
 def _append_change_log(connection: Connection, plan: Plan) -> None:
     table = schema.change_log
     stored = set(connection.execute(select(table.c.id)).scalars())
-    _insert(
-        connection,
-        table,
-        [
-            {
-                "id": e.id,
-                "at": codec.encode_time(e.at),
-                "user": e.user,
-                "db_user": e.db_user,
-                "revision": e.revision,
-                "scenario": e.scenario,
-                "what": e.what,
-                "old_value": e.old_value,
-                "new_value": e.new_value,
-            }
-            for e in plan.change_log
-            if e.id not in stored
-        ],
-    )
+    _insert(connection, table, [change_log_row(e) for e in plan.change_log if e.id not in stored])
 
 
 def _goal_rows(plan: Plan) -> list[Row]:

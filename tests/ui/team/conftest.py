@@ -7,7 +7,6 @@ the moment a tick would come, and never sleep for it.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from gtm_planner.ui.questions import Icon
 from gtm_planner.ui.screens.targets import TargetsScreen
 from gtm_planner.ui.team import TeamController
 from gtm_planner.ui.workspace import Workspace
-from tests import pg_server as pg_server_module
+from tests.conftest import running_pg_server
 from tests.pg_server import PgServer
 from tests.ui.grid.helpers import row_of, shown
 
@@ -149,16 +148,8 @@ def status_text(controller: TeamController) -> str:
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[PgServer]:
     """A server of the module's own, which its tests stop and start again."""
-    reason = pg_server_module.missing_reason()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    server = pg_server_module.start_server()
-    try:
+    with running_pg_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
