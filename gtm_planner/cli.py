@@ -32,6 +32,7 @@ from gtm_planner.model.persistence import (
     save_plan,
 )
 from gtm_planner.model.persistence.errors import display_name
+from gtm_planner.model.persistence.team import TeamSession
 from gtm_planner.model.validation import validate_plan
 
 SUBCOMMANDS = (
@@ -331,7 +332,19 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    if args.db is not None and not args.dry_run:
+        # A shared plan is changed the way the app changes it: edit by edit, checked against
+        # what others saved meanwhile (and seen by their windows).
+        session, plan = TeamSession.open(args.db)
+        try:
+            return _import(args, out, plan, session)
+        finally:
+            session.close()
     plan = read_plan(_source(args)) if args.dry_run else load_plan(_source(args))
+    return _import(args, out, plan, None)
+
+
+def _import(args: argparse.Namespace, out: TextIO, plan: Plan, session: TeamSession | None) -> int:
     scenario_id = _scenarios(plan, args.scenario)[0].id if args.scenario else None
     result = read_workbook(args.workbook, plan, scenario_id)
     print(format_report(result, plan.settings.currency), file=out)
@@ -358,8 +371,14 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         run(document, macro)
         dirty = set(document.dirty_scenarios)
         done = f"{macro.label} into scenario '{result.scenario_name}'"
-    plan.change_log.extend(document.pending_log)
-    save_plan(_source(args), plan, dirty)
+    if session is not None:
+        saved = session.save(document, all_or_nothing=True)
+        if saved.refused or saved.reloaded:
+            why = "; ".join(r.message for r in saved.refused) or "the plan changed meanwhile"
+            raise UserError(f"nothing was imported: {why}")
+    else:
+        plan.change_log.extend(document.pending_log)
+        save_plan(_source(args), plan, dirty)
     print(f"{done}; saved {_name(args)}", file=out)
     return EXIT_OK
 

@@ -169,6 +169,7 @@ class TeamSession:
         self.db_user = ""
         self.base = 0
         self._instance = ""
+        self._all_or_nothing = False
 
     @classmethod
     def open(cls, url: str) -> tuple[TeamSession, Plan]:
@@ -229,13 +230,15 @@ class TeamSession:
 
     # -- saving -----------------------------------------------------------------------------
 
-    def save(self, document: PlanDocument) -> SyncResult:
+    def save(self, document: PlanDocument, *, all_or_nothing: bool = False) -> SyncResult:
         """Save the document's pending edits, each as it was made, in one transaction.
 
-        Stale cell edits are refused (see the module's docstring) and the others saved; when
-        the plan's structure changed meanwhile nothing is saved and the plan is reloaded. A
-        lost connection raises PlanFileError(UNREACHABLE) and leaves the edits pending.
+        Stale cell edits are refused (see the module's docstring) and the others saved, or,
+        ``all_or_nothing``, none at all (an import from the command line); when the plan's
+        structure changed meanwhile nothing is saved and the plan is reloaded. A lost
+        connection raises PlanFileError(UNREACHABLE) and leaves the edits pending.
         """
+        self._all_or_nothing = all_or_nothing
         edits = list(document.pending_edits)
         if not edits and not document.pending_log:
             return SyncResult(revision=self.base)
@@ -265,6 +268,8 @@ class TeamSession:
             if refusal is not None:
                 refused.add(position)
                 outcome.result.refused.append(refusal)
+        if refused and self._all_or_nothing:
+            refused = set(range(len(edits)))
         kept = [e for i, e in enumerate(edits) if i not in refused]
         for position in refused:
             _note_stored(edits[position], outcome.changed, outcome.restore)

@@ -204,3 +204,26 @@ def test_bad_usage_of_export_and_import_exits_2() -> None:
         with pytest.raises(SystemExit) as exited:
             main(argv, out=io.StringIO())
         assert exited.value.code == 2
+
+
+def test_an_import_into_a_shared_plan_is_saved_as_edits_that_open_windows_pick_up(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from gtm_planner.model.document import PlanDocument
+    from gtm_planner.model.persistence.team import TeamSession
+    from tests.plan_stores import publish, write_demo_file
+
+    db = publish(write_demo_file(tmp_path / "northwind.gtmplan"), pg_url)
+    session, plan = TeamSession.open(pg_url)  # someone has the plan open meanwhile
+    document = PlanDocument(plan)
+    workbook = tmp_path / "baseline.xlsx"
+    assert _run("export", *db.args, str(workbook), "--scenario", "Baseline")[0] == 0
+    edited = _set_budget(workbook, tmp_path / "e.xlsx", "S1|L8|R2", "m:2027-03", 990_000)
+    assert _run("import", *db.args, str(edited))[0] == 0
+    refreshed = session.refresh(document)  # their window's next poll
+    assert refreshed.remote_cells == 1 and not refreshed.reloaded
+    (entry,) = refreshed.remote_log
+    assert entry.db_user == "postgres" and entry.user and "990000" in entry.new_value
+    session.close()
+    stored = db.load()
+    assert stored.scenario("Baseline").inputs.equals(document.plan.scenario("Baseline").inputs)

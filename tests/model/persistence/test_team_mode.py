@@ -274,3 +274,19 @@ def test_credentials_are_never_stored_in_the_plan(url: str) -> None:
             dump += [str(row) for row in c.execute(text(f'SELECT * FROM "{table_name}"'))]
     engine.dispose()
     assert dump and not any("n0t-in-the-plan" in row for row in dump)
+
+
+def test_all_or_nothing_refuses_every_edit_when_one_is_stale(
+    url: str, two: tuple[Client, Client]
+) -> None:
+    a, b = two
+    a.set("win_rate", (0, 0), 0.61)
+    a.session.save(a.document)
+    before = b.value("asp", (1, 1))
+    b.set("asp", (1, 1), 55_555.0)  # would land on its own …
+    b.set("win_rate", (0, 0), 0.62)  # … but this one is stale
+    result = b.session.save(b.document, all_or_nothing=True)
+    assert result.saved == 0 and len(result.refused) == 1
+    assert b.value("asp", (1, 1)) == before and b.value("win_rate", (0, 0)) == 0.61
+    assert b.document.pending_edits == []
+    assert plan_differences(load_plan(url), b.plan) == []
