@@ -65,6 +65,8 @@ class CellEdit:
     old: Array
     new: Array
     log: tuple[ChangeLogEntry, ...]
+    step: int = 0  # the undo step it belongs to (see ``PlanDocument.begin_step``)
+    step_label: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +76,8 @@ class ScalarEdit:
     old: float
     new: float
     log: tuple[ChangeLogEntry, ...]
+    step: int = 0
+    step_label: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,9 +86,23 @@ class RecordEdit:
 
     what: str
     log: tuple[ChangeLogEntry, ...]
+    step: int = 0
+    step_label: str = ""
 
 
 PendingEdit = CellEdit | ScalarEdit | RecordEdit
+
+
+def plan_dimensions(plan: Plan) -> tuple[object, ...]:
+    """What the shape and meaning of a scenario's arrays depend on."""
+    settings = plan.settings
+    return (
+        [r.id for r in plan.regions],
+        [s.id for s in plan.sources],
+        [b.id for b in plan.budget_lines],
+        (settings.start_year, settings.start_month, settings.horizon_months,
+         settings.fiscal_year_start_month),
+    )  # fmt: skip
 
 
 def current_user() -> str:
@@ -110,6 +128,7 @@ class PlanDocument:
         self.pending_log: list[ChangeLogEntry] = []
         # Every mutation since the last save, in order (what team mode saves edit by edit).
         self.pending_edits: list[PendingEdit] = []
+        self._step = (0, "")  # the undo step the next mutations belong to
         self.current_scenario_changed: Event[[int]] = Event()
         self.results_changed: Event[[int]] = Event()
         self.values_changed: Event[[int, str]] = Event()  # scenario id, input field
@@ -186,6 +205,11 @@ class PlanDocument:
 
     # -- mutations (called by commands only) ------------------------------------------------
 
+    def begin_step(self, label: str) -> None:
+        """The mutations from here on are one step of the user's (one undo step): team mode
+        saves or refuses a step whole, like an import or a paste."""
+        self._step = (self._step[0] + 1, label)
+
     def _log(self, scenario: str, what: str, old: str, new: str) -> None:
         next_id = max([e.id for e in self.plan.change_log + self.pending_log], default=0) + 1
         self.pending_log.append(
@@ -197,7 +221,7 @@ class PlanDocument:
     def _record_edit(self, scenario: str, what: str, old: str, new: str) -> None:
         """Log a change other than cell values and remember it for a whole save."""
         self._log(scenario, what, old, new)
-        self.pending_edits.append(RecordEdit(what, (self.pending_log[-1],)))
+        self.pending_edits.append(RecordEdit(what, (self.pending_log[-1],), *self._step))
 
     def set_values(self, scenario_id: int, field: str, cells: Array, values: Array) -> Array:
         """Write ``values`` at ``cells`` (N, ndim) of one input array; return the old values."""
@@ -219,7 +243,9 @@ class PlanDocument:
         keys = np.stack([ids[i] for ids, i in zip(axes, index, strict=True)], axis=1)
         new = np.array(np.broadcast_to(values, old.shape), dtype=np.float64)
         self.pending_edits.append(
-            CellEdit(scenario_id, field, keys, old, new, tuple(self.pending_log[logged:]))
+            CellEdit(
+                scenario_id, field, keys, old, new, tuple(self.pending_log[logged:]), *self._step
+            )
         )
         self.dirty_scenarios.add(scenario_id)
         self.values_changed.emit(scenario_id, field)
@@ -232,7 +258,7 @@ class PlanDocument:
         setattr(scenario.inputs, field, value)
         self._log(scenario.name, field.replace("_", " ").capitalize(), f"{old:g}", f"{value:g}")
         self.pending_edits.append(
-            ScalarEdit(scenario_id, field, old, float(value), (self.pending_log[-1],))
+            ScalarEdit(scenario_id, field, old, float(value), (self.pending_log[-1],), *self._step)
         )
         self.dirty_scenarios.add(scenario_id)
         self.values_changed.emit(scenario_id, field)
@@ -443,18 +469,23 @@ class PlanDocument:
         return 1
 
     def replace_plan(self, plan: Plan) -> None:
-        """Show ``plan`` instead (a reload): pending edits, previews and results are dropped.
-
-        The current scenario stays when the new plan still has it.
+        """Show ``plan`` instead (a reload): pending edits and results are dropped, and so
+        are what-if previews unless the plan keeps their scenario, regions, sources, budget
+        lines and months. The current scenario stays when the new plan still has it.
         """
+        same_shape = plan_dimensions(plan) == plan_dimensions(self.plan)
         self.plan = plan
-        self._drop_what_ifs()
+        ids = {s.id for s in plan.scenarios}
+        for scenario_id in list(self._what_if):
+            if not same_shape or scenario_id not in ids:
+                del self._what_if[scenario_id]
+                self.what_if_changed.emit(scenario_id)
         self._results.clear()
         self.pending_edits.clear()
         self.pending_log.clear()
         self.dirty_scenarios.clear()
         self.structure_dirty = False
-        ids = {s.id for s in plan.scenarios}
+        current = self._current_id
         if self._current_id not in ids:
             self._current_id = plan.plan_of_record.id
         if self._previous_id not in ids:
@@ -464,7 +495,8 @@ class PlanDocument:
         for kind in RecordKind:
             if kind not in (RecordKind.REGION, RecordKind.BUDGET_LINE, RecordKind.SCENARIO):
                 self.records_changed.emit(kind)
-        self.current_scenario_changed.emit(self._current_id)
+        if self._current_id != current:
+            self.current_scenario_changed.emit(self._current_id)
         for scenario in plan.scenarios:
             self.results_changed.emit(scenario.id)
 

@@ -24,12 +24,14 @@ class _Adapter(QUndoCommand):
     def redo(self) -> None:
         if self.isObsolete():
             return
+        self._document.begin_step(self.text())
         self._inverse = self._forward.apply(self._document)
 
     def undo(self) -> None:
         if self.isObsolete():
             return
         assert self._inverse is not None, "undo before redo"
+        self._document.begin_step(f"Undo {self.text()}")
         self._forward = self._inverse.apply(self._document)
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gtm_planner.model.document import PlanDocument
+from gtm_planner.model.document import PlanDocument, plan_dimensions
 from gtm_planner.model.engine import compute_kpis, compute_scenario
 from gtm_planner.model.formatting import money, money_short
 from gtm_planner.model.snapshots import unique_name
@@ -181,6 +181,7 @@ class WhatIfPanel(QWidget):
         self.period_combo.blockSignals(False)
         self._what_if = WhatIf(plan, self.document.current_scenario)
         self._what_if.set_overlay(Overlay(fiscal_year=self._chosen_period()))
+        self._dimensions = plan_dimensions(plan)  # what the overlay's positions refer to
 
     # --- what the panel shows -----------------------------------------------------------
 
@@ -387,12 +388,23 @@ class WhatIfPanel(QWidget):
                 self._request(self._pending or self.overlay)
 
     def _on_structure_changed(self) -> None:
-        dropped = not self.overlay.empty
+        overlay = self._pending or self.overlay
+        kept = (
+            plan_dimensions(self.document.plan) == self._dimensions
+            and self._what_if.scenario.id == self.document.current_scenario.id
+        )
+        dropped = not overlay.empty and not kept
         self._timer.stop()
         self._pending = None
-        self.document.set_what_if(self._what_if.scenario.id, None)
+        if not kept:
+            self.document.set_what_if(self._what_if.scenario.id, None)
         self._saved_kpis = None
         self._fill_choices()
+        if kept and not overlay.empty:
+            # Names changed, or the plan was reloaded (team mode) with the same regions, lines
+            # and months: the what-if goes on over the plan as it is now.
+            self._request(overlay)
+            self.flush()
         self._show_overlay()
         if dropped:
             self.message.show_info("The plan's regions or budget lines changed: the unsaved "

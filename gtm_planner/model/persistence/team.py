@@ -262,14 +262,23 @@ class TeamSession:
         outcome.others_log = _read_log(c, self.base)
         who = _who_by_revision(outcome.others_log)
         plan = document.plan
-        refused: set[int] = set()
-        for position, edit in enumerate(edits):
-            refusal = _stale(plan, edit, outcome.changed, who)
-            if refusal is not None:
-                refused.add(position)
-                outcome.result.refused.append(refusal)
-        if refused and self._all_or_nothing:
-            refused = set(range(len(edits)))
+        # A step (one undo step) is saved or refused whole.
+        conflicts: dict[int, _Conflict] = {}
+        for edit in edits:
+            if edit.step not in conflicts:
+                found = _conflict(plan, edit, outcome.changed, who)
+                if found is not None:
+                    conflicts[edit.step] = found
+        groups = {step: [e for e in edits if e.step == step] for step in conflicts}
+        if conflicts and self._all_or_nothing:
+            first = next(iter(conflicts.values()))
+            conflicts = {edit.step: first for edit in edits}
+            groups = {edits[0].step: edits}
+        refused = {i for i, edit in enumerate(edits) if edit.step in conflicts}
+        if any(isinstance(edits[i], RecordEdit) for i in refused):
+            raise _StructureChangedError  # a refused change of records: reload, say why
+        for step, in_step in groups.items():
+            outcome.result.refused.append(_refusal(conflicts[step], in_step))
         kept = [e for i, e in enumerate(edits) if i not in refused]
         for position in refused:
             _note_stored(edits[position], outcome.changed, outcome.restore)
@@ -347,23 +356,52 @@ class TeamSession:
             meta = _read_meta(c)
             plan = read_plan(c, self.label)
             log = _read_log(c, self.base)
-        who = next(iter(reversed(_who_by_revision(log).values())), None)
-        by = f" by {_person(who[0])}" if who is not None else ""
-        what = f" ({who[0].what})" if who is not None else ""
-        refusals = []
+        structural = [e for e in log if e.revision == meta.structure_revision] or log[-1:]
+        if meta.instance != self._instance:
+            changed = " the plan was replaced in the database"
+        elif structural:
+            entry = structural[0]
+            more = len({e.revision for e in log if e.revision > self.base}) - 1
+            others = f" and {more} other change{'s' if more > 1 else ''}" if more > 0 else ""
+            changed = (
+                f" the plan was changed by {_person(entry)} at {_when(entry)} "
+                f"({_change_text(entry)}{others})"
+            )
+        else:
+            changed = " the plan was changed"
+        steps: dict[int, list[PendingEdit]] = {}
         for edit in edits:
-            if isinstance(edit, RecordEdit):
-                message = (
-                    f"«{edit.what}» was not saved: the plan was changed{by}{what} meanwhile "
-                    "and has been reloaded. Make the change again if it still applies."
+            steps.setdefault(edit.step, []).append(edit)
+        scenario_ids = {s.id for s in plan.scenarios}
+        refusals = []
+        for step in steps.values():
+            label = step[0].step_label
+            if any(isinstance(e, RecordEdit) for e in step):
+                what = label or next(e.what for e in step if isinstance(e, RecordEdit))
+                refusals.append(
+                    Refusal(
+                        f"«{what}» was not saved:{changed} meanwhile, and the plan has been "
+                        "reloaded. Make the change again if it still applies.",
+                        (),
+                    )
                 )
-            else:
+                continue
+            cells = [e for e in step if isinstance(e, CellEdit | ScalarEdit)]
+            what = f"«{label}»" if label else _edit_label(document.plan, cells[0])
+            if all(e.scenario_id not in scenario_ids for e in cells):
+                names = sorted({_scenario_name(document.plan, e.scenario_id) for e in cells})
+                where = ", ".join(f"«{n}»" for n in names)
                 message = (
-                    f"{_edit_label(document.plan, edit)} was not saved: the plan was "
-                    f"changed{by}{what} meanwhile and has been reloaded. Your values are "
-                    "kept for you to re-apply."
+                    f"Your {what} in {where} was not saved: {where} is no longer in the plan"
+                    f" ({changed.strip()})."
                 )
-            refusals.append(Refusal(message, _kept(edit)))
+                refusals.append(Refusal(message, ()))
+                continue
+            message = (
+                f"Your {what} was not saved:{changed} meanwhile, and the plan has been "
+                "reloaded. Your values are kept for you to re-apply."
+            )
+            refusals.append(Refusal(message, tuple(c for e in cells for c in _kept(e))))
         result = self._reload(document, plan, meta)
         result.refused = refusals
         return result
@@ -490,6 +528,13 @@ def _who_by_revision(log: Iterable[ChangeLogEntry]) -> dict[int, list[ChangeLogE
     return by
 
 
+def _change_text(entry: ChangeLogEntry) -> str:
+    """What a change-log entry did, naming its scenario: "Remove scenario «Efficiency»"."""
+    if entry.scenario in ("", "plan") or entry.scenario in entry.what:
+        return entry.what
+    return f"{entry.what} «{entry.scenario}»"
+
+
 def _person(entry: ChangeLogEntry) -> str:
     role = f" (database user {entry.db_user})" if entry.db_user else ""
     return f"{entry.user}{role}"
@@ -507,13 +552,22 @@ def _row_key(spec: schema.InputTable, scenario_id: int, keys: Iterable[int]) -> 
     return (spec.table.name, scenario_id, tuple(int(k) for k in keys))
 
 
-def _stale(
+@dataclass(frozen=True)
+class _Conflict:
+    """A cell of the client's that someone else changed since the client's base."""
+
+    reason: str  # "Win rate (EMEA / Inbound) in «Base» was changed by … to 25% (from 20%) …"
+    field: str
+    mine: float
+
+
+def _conflict(
     plan: Plan,
     edit: PendingEdit,
     changed: Changes,
     who: dict[int, list[ChangeLogEntry]],
-) -> Refusal | None:
-    """A refusal when a cell of ``edit`` was changed by someone else since the base."""
+) -> _Conflict | None:
+    """The first cell of ``edit`` that was changed by someone else since the base, if any."""
     if isinstance(edit, RecordEdit):
         return None
     cells: list[tuple[RowKey, str, float, float]]
@@ -541,16 +595,29 @@ def _stale(
         entries = who.get(revision, [])
         entry = next((e for e in entries if label in e.what), entries[0] if entries else None)
         by = f" by {_person(entry)} at {_when(entry)}" if entry is not None else ""
-        count = len(_kept(edit))
-        yours = "your value was" if count == 1 else f"your {count} values were"
-        message = (
+        reason = (
             f"{label} in «{scenario}» was changed{by} to {_shown(edit.field, theirs)} "
-            f"(from {_shown(edit.field, old)}) after you last saw it; {yours} not saved "
-            f"({_shown(edit.field, new)}) and {'is' if count == 1 else 'are'} kept for you "
-            "to re-apply."
+            f"(from {_shown(edit.field, old)}) after you last saw it"
         )
-        return Refusal(message, _kept(edit))
+        return _Conflict(reason, edit.field, new)
     return None
+
+
+def _refusal(conflict: _Conflict, step: list[PendingEdit]) -> Refusal:
+    """The refusal of a whole step (one undo step: an edit, a paste, an import)."""
+    kept = tuple(cell for edit in step for cell in _kept(edit))
+    if len(kept) == 1:
+        message = (
+            f"{conflict.reason}; your value ({_shown(conflict.field, conflict.mine)}) was not "
+            "saved and is kept for you to re-apply."
+        )
+    else:
+        what = f"«{step[0].step_label}»" if step[0].step_label else "edit"
+        message = (
+            f"{conflict.reason}; so your {what} ({len(kept)} values) was not saved: the "
+            "values are kept for you to re-apply."
+        )
+    return Refusal(message, kept)
 
 
 def _shown(field_name: str, value: float) -> str:
@@ -611,11 +678,9 @@ def _edit_label(plan: Plan, edit: CellEdit | ScalarEdit) -> str:
     if isinstance(edit, ScalarEdit) or len(edit.keys) > 1:
         what = RULE_BY_FIELD[edit.field].label if isinstance(edit, CellEdit) else edit.field
         count = 1 if isinstance(edit, ScalarEdit) else len(edit.keys)
-        return f"Your edit of {what} ({count} cell{'s' if count > 1 else ''})"
+        return f"edit of {what} ({count} cell{'s' if count > 1 else ''})"
     spec = _SPEC_BY_FIELD[edit.field]
-    return (
-        f"Your edit of {_cell_label(plan, edit, _row_key(spec, edit.scenario_id, edit.keys[0]))}"
-    )
+    return f"edit of {_cell_label(plan, edit, _row_key(spec, edit.scenario_id, edit.keys[0]))}"
 
 
 def _kept(edit: PendingEdit) -> tuple[KeptCell, ...]:

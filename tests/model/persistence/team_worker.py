@@ -40,6 +40,7 @@ def main() -> None:
 
     def edit(field: str, cell: list[int], value: float) -> None:
         scenario_id = document.plan.plan_of_record.id
+        document.begin_step("Edit")
         SetValues("edit", scenario_id, field, np.array([cell]), np.array([value])).apply(document)
 
     def answer(reply: dict[str, Any]) -> None:

@@ -40,6 +40,8 @@ class Client:
         return self.document.plan
 
     def set(self, field: str, cell: tuple[int, ...], value: float, scenario: int = 0) -> None:
+        """One cell typed in: one step of the user's, as the undo stack makes it."""
+        self.document.begin_step("Edit")
         sid = self.plan.scenarios[scenario].id
         commands.SetValues(
             "edit", sid, field, np.array([cell]), np.array([value], dtype=np.float64)
@@ -148,13 +150,14 @@ def test_a_stale_paste_is_refused_whole_and_a_later_edit_still_lands(
     sid = b.plan.scenarios[0].id
     cells = np.array([(2, 0, 4), (2, 0, 5), (2, 0, 6)])
     before = b.plan.scenarios[0].inputs.budget[2, 0, 4:7].copy()
+    b.document.begin_step("Paste 3 cells")
     commands.SetValues("Paste 3 cells", sid, "budget", cells, np.array([1.0, 2.0, 3.0])).apply(
         b.document
     )
     b.set("win_rate", (2, 1), 0.19)
     result = b.session.save(b.document)
     assert result.saved == 1 and len(result.refused) == 1
-    assert "your 3 values were not saved" in result.refused[0].message
+    assert "so your «Paste 3 cells» (3 values) was not saved" in result.refused[0].message
     # The paste is undone whole: the stored values everywhere, a's 999 included.
     np.testing.assert_array_equal(
         b.plan.scenarios[0].inputs.budget[2, 0, 4:7], [before[0], 999.0, before[2]]
@@ -290,3 +293,51 @@ def test_all_or_nothing_refuses_every_edit_when_one_is_stale(
     assert b.value("asp", (1, 1)) == before and b.value("win_rate", (0, 0)) == 0.61
     assert b.document.pending_edits == []
     assert plan_differences(load_plan(url), b.plan) == []
+
+
+def test_a_step_of_several_edits_is_refused_whole_and_says_so(
+    url: str, two: tuple[Client, Client]
+) -> None:
+    a, b = two
+    a.set("budget", (4, 2, 1), 222_222.0)
+    a.session.save(a.document)
+    sid = b.plan.plan_of_record.id
+    before = (b.value("annual_target", (1, 0)), b.value("budget", (4, 2, 0)))
+    b.document.begin_step("Import from Excel (3 changes)")  # one undo step, two arrays
+    commands.Macro(
+        "Import from Excel (3 changes)",
+        (
+            commands.SetValues("t", sid, "annual_target", np.array([(1, 0)]), np.array([14e6])),
+            commands.SetValues(
+                "b", sid, "budget", np.array([(4, 2, 0), (4, 2, 1)]), np.array([250e3, 260e3])
+            ),
+        ),
+    ).apply(b.document)
+    b.set("win_rate", (3, 0), 0.27)  # a step of its own: saved
+    result = b.session.save(b.document)
+    assert result.saved == 1 and len(result.refused) == 1
+    refusal = result.refused[0]
+    assert "so your «Import from Excel (3 changes)» (3 values) was not saved" in refusal.message
+    assert "222,222" in refusal.message and len(refusal.kept) == 3
+    assert (b.value("annual_target", (1, 0)), b.value("budget", (4, 2, 0))) == before
+    assert b.value("budget", (4, 2, 1)) == 222_222.0
+    stored = load_plan(url)
+    assert plan_differences(stored, b.plan) == []
+    assert stored.plan_of_record.inputs.win_rate[3, 0] == 0.27
+
+
+def test_an_edit_in_a_scenario_someone_removed_says_so_and_keeps_nothing_to_reapply(
+    url: str, two: tuple[Client, Client]
+) -> None:
+    a, b = two
+    doomed = a.plan.scenarios[-1]
+    assert not doomed.is_plan_of_record
+    commands.RemoveScenario("Delete", doomed.id).apply(a.document)
+    a.session.save(a.document)
+    b.set("win_rate", (0, 0), 0.5, scenario=len(b.plan.scenarios) - 1)
+    result = b.session.save(b.document)
+    assert result.reloaded and len(result.refused) == 1
+    message = result.refused[0].message
+    assert f"in «{doomed.name}» was not saved: «{doomed.name}» is no longer in the plan" in message
+    assert f"Remove scenario «{doomed.name}»" in message
+    assert result.refused[0].kept == ()

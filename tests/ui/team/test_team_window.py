@@ -90,7 +90,7 @@ def test_a_stale_edit_is_refused_with_a_notice_naming_the_change_and_reapply_sav
     assert "Bookings target (EMEA / FY2027) in «Baseline» was changed" in notice
     assert f"by {current_user()} (database user postgres)" in notice
     assert "to 15,000,000 (from 12,000,000)" in notice
-    assert "your value was not saved (13,000,000)" in notice
+    assert "your value (13,000,000) was not saved" in notice
     assert shown_target(ben, "EMEA") == "$15,000,000"  # the stored value, on screen
     assert stored_target(shared_url, "EMEA") == 15_000_000  # nothing overwritten
     # The refused step is off the undo stack: Ctrl+Z cannot "undo" what never got saved.

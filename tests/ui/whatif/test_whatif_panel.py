@@ -255,3 +255,35 @@ def test_dragging_a_slider_moves_the_dashboards_forecast_tile_and_chart(
     assert dashboard.bookings_chart.forecast_line is line  # updated, not rebuilt
     assert math.isclose(chart_after.sum(), shown, rel_tol=1e-12)
     assert not np.array_equal(chart_after, chart_before)
+
+
+def test_a_reload_of_the_same_shape_keeps_the_preview_and_one_of_another_drops_it(
+    qtbot: QtBot, panel: WhatIfPanel, demo_document: PlanDocument
+) -> None:
+    """Team mode reloads the plan when someone adds a scenario: the what-if goes on; when
+    someone adds a region its positions mean something else, and it is dropped, saying why."""
+    scenario_id = demo_document.current_scenario.id
+    choose_region(panel, EMEA)
+    panel.rows["asp_factor"].spin.setValue(10.0)
+    panel.flush()
+    stored = demo_document.plan.copy()
+    clone = stored.plan_of_record.__class__(
+        99, "Someone's clone", stored.scenarios[0].inputs.copy()
+    )
+    stored.scenarios.append(clone)
+    stored.scenarios[0].inputs.win_rate[0, 0] = 0.45  # and a value of theirs came in
+    demo_document.replace_plan(stored)
+    panel.flush()
+    shown = demo_document.shown_inputs(scenario_id)
+    base = demo_document.scenario_by_id(scenario_id).inputs
+    np.testing.assert_allclose(shown.asp[EMEA - 1], base.asp[EMEA - 1] * 1.1)
+    assert shown.win_rate[0, 0] == 0.45  # over the plan as it is now
+    assert PREVIEW_TEXT in panel.state_label.text() and "dropped" not in panel.message.text()
+
+    elsewhere = PlanDocument(demo_document.plan.copy())  # another client adds a region
+    nordics = demo_document.plan.regions[0].__class__(77, "Nordics")
+    elsewhere.insert_region(len(elsewhere.plan.regions), nordics, {})
+    grown = elsewhere.plan
+    demo_document.replace_plan(grown)
+    assert demo_document.what_if(scenario_id) is None
+    assert "regions or budget lines changed" in panel.message.text()
