@@ -6,6 +6,8 @@ Exit codes: 0 ok, 1 a user error with a one-line reason, 2 bad usage (argparse).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -472,7 +474,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         parser.error(f"{args.command}: give either a PLAN file or --db URL")
     stream = sys.stdout if out is None else out
     try:
-        return COMMANDS[args.command](args, stream)
+        if getattr(args, "db", None) is not None and "://" not in args.db:
+            raise UserError(
+                f"«{args.db}» is not a database URL; give one such as "
+                "postgresql+psycopg://USER@HOST:PORT/DATABASE (a plan file goes without --db)"
+            )
+        code = COMMANDS[args.command](args, stream)
+        stream.flush()  # here, where a reader that went away can be told apart
+        return code
+    except BrokenPipeError:  # the reader went away (``… | head``): nothing more to say
+        with contextlib.suppress(OSError, ValueError):  # and nothing left to flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (UserError, PlanFileError, ExchangeError) as exc:
         print(f"gtm-planner {args.command}: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -359,3 +359,33 @@ def test_a_password_given_as_a_url_parameter_is_never_printed(
     assert cli("summary", "--db", "postgresql+psycopg://127.0.0.1:1/x?password=s3cretpw")[0] == 1
     err = capfd.readouterr().err
     assert "cannot be reached" in err and "s3cretpw" not in err
+
+
+def test_db_urls_as_postgresql_tools_spell_them_work_and_a_path_is_not_a_url(
+    demo_postgresql: PlanStore, capfd: pytest.CaptureFixture[str]
+) -> None:
+    url = str(demo_postgresql.location)
+    expected = cli("summary", "--db", url)
+    assert expected[0] == 0
+    for scheme in ("postgres", "postgresql"):
+        plain = url.replace("postgresql+psycopg", scheme, 1)
+        assert cli("summary", "--db", plain) == expected
+    assert cli("summary", "--db", "127.0.0.1:5432/plan")[0] == 1
+    err = capfd.readouterr().err
+    assert "«127.0.0.1:5432/plan» is not a database URL" in err and err.count("\n") == 1
+
+
+def test_a_reader_that_goes_away_is_not_an_error(demo_sqlite: PlanStore) -> None:
+    """``gtm-planner summary PLAN | head -1``: no "Broken pipe" message, exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gtm_planner", "summary", *demo_sqlite.args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as head does once it has its lines: before the summary is out
+    err = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert "Broken pipe" not in err and "Traceback" not in err

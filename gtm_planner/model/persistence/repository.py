@@ -302,8 +302,17 @@ def _parse(target: Target) -> tuple[Path | None, str]:
             ) from None
         if url.get_backend_name() == "sqlite":
             return Path(url.database or ""), text
-        return None, text
+        return None, with_driver(text)
     return Path(text), text
+
+
+def with_driver(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` (how PostgreSQL's own tools spell a URL) with the
+    driver GTM Planner ships, psycopg: ``postgresql+psycopg://``."""
+    scheme, separator, rest = url.partition("://")
+    if scheme.lower() in ("postgres", "postgresql"):
+        return f"postgresql+psycopg{separator}{rest}"
+    return url
 
 
 def without_password(url: str) -> str:
@@ -333,17 +342,37 @@ def _server_engine(url: str) -> Engine:
     """An engine on a database server: no pooling, nothing stays open between calls."""
     try:
         return create_engine(url, poolclass=NullPool)
-    except (ArgumentError, ImportError, ValueError) as err:
+    except (ArgumentError, ImportError, ValueError):
         raise PlanFileError(
-            f"{display_name(url)} is not a database URL GTM Planner can use "
-            f"({type(err).__name__}); give postgresql+psycopg://USER@HOST:PORT/DATABASE.",
+            f"{display_name(url)} is not a database URL GTM Planner can use; give "
+            "postgresql+psycopg://USER@HOST:PORT/DATABASE (PostgreSQL, through psycopg).",
             PlanFileProblem.UNREACHABLE,
         ) from None
 
 
 def _one_line(text: str) -> str:
-    """A driver's message on one line (libpq's span several)."""
-    return " ".join(text.split()) if "\n" in text else text
+    """A driver's message on one line (libpq's span several lines, some without a full stop)."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return " ".join(
+        line if i == len(lines) - 1 or line[-1] in ".:;!?" else f"{line}."
+        for i, line in enumerate(lines)
+    )
+
+
+def _advice(cause: str) -> str:
+    """What to do about a failed connection, from the driver's reason."""
+    lowered = cause.lower()
+    if "password" in lowered:
+        return (
+            "Check the password PostgreSQL is given: in ~/.pgpass or the PGPASSWORD variable "
+            "(never in the URL)."
+        )
+    if "permission denied" in lowered:
+        return "Ask the database's owner to let your database user connect to it."
+    return (
+        "Check that the database server is running and that the URL names an existing "
+        "database you may use."
+    )
 
 
 def _reach(engine: Engine, label: str) -> None:
@@ -354,8 +383,7 @@ def _reach(engine: Engine, label: str) -> None:
     except DBAPIError as err:
         cause = _one_line(str(err.orig) if err.orig is not None else str(err)).rstrip(".")
         raise PlanFileError(
-            f"{label} cannot be reached ({cause}). Check that the database server is running "
-            "and that the URL names an existing database you may use.",
+            f"{label} cannot be reached ({cause}). {_advice(cause)}",
             PlanFileProblem.UNREACHABLE,
         ) from None
 
@@ -470,6 +498,12 @@ def _database_errors(
                 else f"The {store} still holds the previously saved version."
             )
             message = f"{label} could not be saved ({cause}). {outcome}"
+        elif "permission denied" in cause:
+            message = (
+                f"{label}: your database user may not use this plan ({cause.rstrip('.')}). Ask "
+                "the database's owner to grant it access to the plan's tables."
+            )
+            problem = PlanFileProblem.UNREADABLE
         elif isinstance(err, OperationalError) and ("locked" in cause or "busy" in cause):
             message = f"{label} is in use by another program ({cause}); try again in a moment."
             problem = PlanFileProblem.UNREADABLE

@@ -63,7 +63,11 @@ from gtm_planner.model.persistence import codec, schema
 from gtm_planner.model.persistence.bulk import fetch_numbers
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem, display_name
 from gtm_planner.model.persistence.reader import read_plan
-from gtm_planner.model.persistence.repository import PlanRepository, is_database_url
+from gtm_planner.model.persistence.repository import (
+    PlanRepository,
+    is_database_url,
+    with_driver,
+)
 from gtm_planner.model.persistence.writer import change_log_row, validate_for_save, write_plan
 from gtm_planner.model.validation import RULE_BY_FIELD, cell_label
 
@@ -165,11 +169,13 @@ class TeamSession:
         self.label = display_name(url)
         # Checks identity, schema version and upgrades, exactly as for a file.
         PlanRepository.open(url).close()
-        self._engine = _team_engine(url)
+        self._engine = _team_engine(with_driver(url))
         self.db_user = ""
         self.base = 0
         self._instance = ""
         self._all_or_nothing = False
+        self.writable = True  # False: the database user may read the plan but not change it
+        self.read_only_reason = ""  # why not, for the user
 
     @classmethod
     def open(cls, url: str) -> tuple[TeamSession, Plan]:
@@ -194,6 +200,15 @@ class TeamSession:
             plan = read_plan(c, self.label)
             if c.dialect.name == "postgresql":
                 self.db_user = str(c.execute(text("SELECT current_user")).scalar_one())
+                missing = _missing_privileges(c)
+                self.writable = not missing
+                self.read_only_reason = (
+                    f"The database user «{self.db_user}» may read this plan but not change it "
+                    f"(it may not {missing}). Ask the database's owner to grant it write "
+                    "access to the plan's tables."
+                    if missing
+                    else ""
+                )
         self._instance = meta.instance
         self.base = meta.revision
         return plan
@@ -242,6 +257,8 @@ class TeamSession:
         edits = list(document.pending_edits)
         if not edits and not document.pending_log:
             return SyncResult(revision=self.base)
+        if not self.writable:
+            raise PlanFileError(self.read_only_reason, PlanFileProblem.SAVE_FAILED)
         validate_for_save(document.plan, self.label)
         try:
             with self._connection(read_only=False) as c:
@@ -451,6 +468,29 @@ def _team_engine(url: str) -> Engine:
         }
     return create_engine(
         url, pool_size=1, max_overflow=2, pool_pre_ping=True, connect_args=arguments
+    )
+
+
+def _missing_privileges(c: Connection) -> str:
+    """What the database user may not do to the plan's tables ("" when it may do all)."""
+    checks = [
+        (table.name, privilege)
+        for table in schema.metadata.sorted_tables
+        for privilege in ("INSERT", "UPDATE", "DELETE")
+    ]
+    columns = ", ".join(f"has_table_privilege(:t{i}, :p{i})" for i in range(len(checks)))
+    parameters: dict[str, str] = {}
+    for i, (table_name, privilege) in enumerate(checks):
+        parameters[f"t{i}"] = table_name
+        parameters[f"p{i}"] = privilege
+    granted = c.execute(text(f"SELECT {columns}"), parameters).one()
+    missing: dict[str, list[str]] = {}
+    for (table_name, privilege), ok in zip(checks, granted, strict=True):
+        if not ok:
+            missing.setdefault(privilege.lower(), []).append(table_name)
+    return "; ".join(
+        f"{privilege} rows of {', '.join(tables[:3])}{', …' if len(tables) > 3 else ''}"
+        for privilege, tables in missing.items()
     )
 
 

@@ -341,3 +341,35 @@ def test_an_edit_in_a_scenario_someone_removed_says_so_and_keeps_nothing_to_reap
     assert f"in «{doomed.name}» was not saved: «{doomed.name}» is no longer in the plan" in message
     assert f"Remove scenario «{doomed.name}»" in message
     assert result.refused[0].kept == ()
+
+
+def test_a_database_user_who_may_only_read_is_told_so_and_saves_nothing(url: str) -> None:
+    engine = create_engine(url)
+    database = url.rsplit("/", 1)[1]
+    with engine.begin() as c:
+        c.execute(text("DROP ROLE IF EXISTS reader_carol"))
+        c.execute(text("CREATE ROLE reader_carol LOGIN"))
+        c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO reader_carol'))
+        c.execute(text("GRANT USAGE ON SCHEMA public TO reader_carol"))
+        c.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader_carol"))
+    try:
+        carol = Client(url.replace("postgres@", "reader_carol@"))
+        assert not carol.session.writable
+        reason = carol.session.read_only_reason
+        assert "«reader_carol» may read this plan but not change it" in reason
+        assert "insert rows of" in reason and "grant" in reason
+        carol.set("win_rate", (0, 0), 0.3)
+        with pytest.raises(PlanFileError) as caught:
+            carol.session.save(carol.document)
+        assert str(caught.value) == reason
+        assert carol.document.pending_edits  # kept (the window opens such a plan read-only)
+        owner = Client(url)
+        assert owner.session.writable and owner.session.read_only_reason == ""
+        owner.close()
+        carol.close()
+    finally:
+        with engine.begin() as c:
+            c.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM reader_carol'))
+            c.execute(text("DROP OWNED BY reader_carol"))
+            c.execute(text("DROP ROLE reader_carol"))
+        engine.dispose()
