@@ -54,3 +54,46 @@ def test_a_large_copy_with_keys_checked_at_the_end(
         assert plan_differences(plan, load_plan(pg_url)) == []  # nothing was written
     engine.dispose()
     assert _foreign_keys(pg_url) == before  # the constraints are back either way
+
+
+def test_a_large_copy_by_a_colleague_who_does_not_own_the_tables(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = build_demo_plan()
+    create_plan_file(pg_url, plan)
+    monkeypatch.setattr(postgres_adapter, "CHECK_KEYS_AT_END_ROWS", 2)
+    owner = create_engine(pg_url)
+    database = pg_url.rsplit("/", 1)[1]
+    with owner.begin() as c:
+        c.execute(text("DROP ROLE IF EXISTS planner_ben"))
+        c.execute(text("CREATE ROLE planner_ben LOGIN"))
+        c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO planner_ben'))
+        c.execute(text("GRANT USAGE ON SCHEMA public TO planner_ben"))
+        c.execute(
+            text(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                "TO planner_ben"
+            )
+        )
+    ben = create_engine(pg_url.replace("postgres@", "planner_ben@"))
+    columns: dict[str, list[object]] = {
+        "scenario_id": [plan.scenarios[0].id] * 3,
+        "line_id": [1] * 3,
+        "region_id": [plan.regions[0].id] * 3,
+        "month": [100, 101, 102],
+        "amount": [1.0, 2.0, 3.0],
+    }
+    try:
+        with ben.begin() as c:
+            postgres_adapter.copy_rows(c, schema.budget_cells, columns)
+        with owner.connect() as c:
+            count = c.execute(text("SELECT count(*) FROM budget_cells WHERE month >= 100"))
+            assert count.scalar_one() == 3
+        assert len(_foreign_keys(pg_url)) == 3
+    finally:
+        ben.dispose()
+        with owner.begin() as c:
+            c.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM planner_ben'))
+            c.execute(text("DROP OWNED BY planner_ben"))
+            c.execute(text("DROP ROLE planner_ben"))
+        owner.dispose()
