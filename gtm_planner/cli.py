@@ -42,6 +42,7 @@ SUBCOMMANDS = (
 )  # fmt: skip
 # Subcommands that read a plan from a PLAN file or, with --db URL, from a database.
 PLAN_COMMANDS = ("summary", "check", "export", "import", "report")
+NEW_COMMANDS = ("new", "demo")  # take PATH or --db URL, like PLAN_COMMANDS
 DB_HELP = "a database holding the plan, e.g. postgresql+psycopg://USER@HOST:PORT/DATABASE"
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -57,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    new = sub.add_parser("new", help="create an empty plan file")
-    new.add_argument("path", type=Path, metavar="PATH")
+    new = sub.add_parser("new", help="create an empty plan file (or plan in a database)")
+    new.add_argument("path", type=Path, nargs="?", metavar="PATH")
+    new.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PATH)")
     new.add_argument("--name", default="New GTM plan")
     new.add_argument("--currency", default="USD", help="ISO code, e.g. USD, EUR (default USD)")
     new.add_argument(
@@ -79,12 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="a region (repeatable; default: one region 'Global')",
     )
-    new.add_argument("--force", action="store_true", help="replace an existing file")
+    new.add_argument("--force", action="store_true", help="replace an existing file or plan")
 
     demo = sub.add_parser("demo", help="write the demo plan (or the large benchmark plan)")
-    demo.add_argument("path", type=Path, metavar="PATH")
+    demo.add_argument("path", type=Path, nargs="?", metavar="PATH")
+    demo.add_argument("--db", default=None, metavar="URL", help=DB_HELP + " (instead of PATH)")
     demo.add_argument("--size", choices=("small", "large"), default="small")
-    demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.add_argument("--force", action="store_true", help="replace an existing file or plan")
 
     summary = sub.add_parser("summary", help="print the KPI table of each scenario")
     summary.add_argument("plan", type=Path, nargs="?", metavar="PLAN")
@@ -211,22 +214,32 @@ def _new_plan(args: argparse.Namespace) -> Plan:
     return blank_plan(settings, names)
 
 
+def _new_target(args: argparse.Namespace) -> Path | str:
+    """Where ``new`` and ``demo`` write: a new plan file, or a database (``--db``)."""
+    return args.db if args.db is not None else _target_path(args.path, args.force)
+
+
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
-    path = _target_path(args.path, args.force)
+    target = _new_target(args)
     plan = _new_plan(args)
-    create_plan_file(path, plan, replace=args.force)
-    print(f"Created {path}: {plan.settings.name}, {len(plan.regions)} region(s)", file=out)
+    create_plan_file(target, plan, replace=args.force)
+    print(
+        f"Created {_name(args) if args.db else target}: {plan.settings.name}, "
+        f"{len(plan.regions)} region(s)",
+        file=out,
+    )
     return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from gtm_planner.model.demo import build_demo_plan, build_large_plan
 
-    path = _target_path(args.path, args.force)
+    target = _new_target(args)
     plan = build_demo_plan() if args.size == "small" else build_large_plan()
-    create_plan_file(path, plan, replace=args.force)
+    create_plan_file(target, plan, replace=args.force)
     print(
-        f"Wrote the {args.size} demo plan to {path}: {len(plan.regions)} regions, "
+        f"Wrote the {args.size} demo plan to {_name(args) if args.db else target}: "
+        f"{len(plan.regions)} regions, "
         f"{len(plan.scenarios)} scenarios, {plan.settings.horizon_months} months",
         file=out,
     )
@@ -472,6 +485,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 with usage on bad usage
     if args.command in PLAN_COMMANDS and (args.plan is None) == (args.db is None):
         parser.error(f"{args.command}: give either a PLAN file or --db URL")
+    if args.command in NEW_COMMANDS and (args.path is None) == (args.db is None):
+        parser.error(f"{args.command}: give either a PATH or --db URL")
     stream = sys.stdout if out is None else out
     try:
         if getattr(args, "db", None) is not None and "://" not in args.db:

@@ -389,3 +389,24 @@ def test_a_reader_that_goes_away_is_not_an_error(demo_sqlite: PlanStore) -> None
     process.stderr.close()
     assert process.wait(timeout=60) == 0
     assert "Broken pipe" not in err and "Traceback" not in err
+
+
+def test_new_and_demo_create_a_plan_in_a_database_too(
+    pg_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from gtm_planner.model.persistence import load_plan
+    from tests.model.persistence.plan_factory import plan_differences
+
+    code, text = cli("demo", "--db", pg_url)
+    assert code == 0 and "Wrote the small demo plan to «postgresql+psycopg://" in text
+    assert plan_differences(build_demo_plan(), load_plan(pg_url)) == []
+    assert cli("new", "--db", pg_url, "--name", "Blank")[0] == 1  # it holds a plan already
+    assert "already holds a plan" in capfd.readouterr().err
+    code, text = cli("new", "--db", pg_url, "--name", "Blank", "--region", "EMEA", "--force")
+    assert code == 0 and "Blank, 1 region(s)" in text
+    stored = load_plan(pg_url)
+    assert stored.settings.name == "Blank" and [r.name for r in stored.regions] == ["EMEA"]
+    for argv in (["demo"], ["new"], ["demo", "x.gtmplan", "--db", pg_url]):
+        with pytest.raises(SystemExit) as usage:
+            cli(*argv)
+        assert usage.value.code == 2
