@@ -4,14 +4,20 @@
 the ``postgres`` OS user on a folder that user owns. Authentication is ``trust`` for local and
 loopback connections only (no passwords anywhere); unix sockets live in the same folder. The
 server is tuned for tests, not durability (fsync off).
+
+``halt``/``resume`` stop and start it as an outage and a restart would (connections refused);
+``pause``/``unpause`` freeze its processes as a paused VM or a stuck failover would (connections
+open, queries unanswered). ``stop`` unpauses first: a frozen server cannot be stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -72,6 +78,7 @@ class PgServer:
     folder: Path
     port: int = 0
     running: bool = field(default=False)
+    paused: list[int] = field(default_factory=list)  # the processes ``pause`` froze
 
     @property
     def data(self) -> Path:
@@ -144,21 +151,58 @@ class PgServer:
         )  # fmt: skip
         self.running = True
 
+    def _server_processes(self) -> list[int]:
+        """The postmaster (the first line of ``postmaster.pid``) and all its descendants."""
+        pid_file = self.data / "postmaster.pid"
+        if not self.running or not pid_file.exists():
+            return []
+        postmaster = int(pid_file.read_text().splitlines()[0])
+        parents: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (name)"
+            except (OSError, IndexError):
+                continue  # the process ended meanwhile
+            parents[int(stat.parent.name)] = int(fields[1])
+        found = [postmaster]
+        for pid in found:  # grows as children are found: a breadth-first walk
+            found.extend(child for child, parent in parents.items() if parent == pid)
+        return found
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP to the postmaster, then its children), as a paused VM
+        would: connections stay open, nothing answers, until ``unpause``."""
+        while fresh := [p for p in self._server_processes() if p not in self.paused]:
+            for pid in fresh:  # again until none is new: one may have forked meanwhile
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+                    self.paused.append(pid)
+
+    def unpause(self) -> None:
+        """Let a paused server run again (SIGCONT to every process ``pause`` froze)."""
+        paused, self.paused = self.paused, []
+        for pid in reversed(paused):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
     def halt(self) -> None:
         """Stop the server as an outage would, keeping its data: clients' connections drop
         and new ones are refused until ``resume``."""
+        self.unpause()
         if self.running:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
             self.running = False
 
     def resume(self) -> None:
-        """Start the halted server again, on the same port, with the same data."""
+        """Start the halted (or paused) server again, on the same port, with the same data."""
+        self.unpause()
         if not self.running:
             self._launch()
 
     def stop(self) -> None:
         """Stop the server (fast: nothing in it needs to survive) and remove its folder."""
         try:
+            self.unpause()
             if self.running and self.data.exists():
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:

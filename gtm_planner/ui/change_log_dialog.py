@@ -1,7 +1,9 @@
 """The change log: who changed what, when, from which value to which, newest first.
 
-Entries not yet saved to the file (the document's pending log) are listed too, marked
-"unsaved": a CRO reviewing the CMO's edits before saving sees them with the rest.
+Entries not yet saved to the file, or to the database for a shared plan (the document's
+pending log), are listed too, marked "unsaved": a CRO reviewing the CMO's edits before saving
+sees them with the rest. In a shared plan each change names the database user who saved it
+beside the person's login.
 """
 
 from __future__ import annotations
@@ -33,17 +35,28 @@ def change_text(entry: ChangeLogEntry) -> str:
     return f"{entry.old_value or EMPTY_VALUE} → {entry.new_value or EMPTY_VALUE}"
 
 
+def who_text(entry: ChangeLogEntry) -> str:
+    """'anna', or 'anna (database user gtm_sales)' for a change saved to a shared plan."""
+    return f"{entry.user} (database user {entry.db_user})" if entry.db_user else entry.user
+
+
 def when_text(entry: ChangeLogEntry, *, saved: bool) -> str:
     shown = f"{entry.at.astimezone():%Y-%m-%d %H:%M}"
     return shown if saved else f"{shown} ({UNSAVED})"
 
 
 class ChangeLogModel(QAbstractTableModel):
-    """Read-only rows over the document's log: pending entries first, then saved ones."""
+    """Read-only rows over the document's log: pending entries first, then saved ones.
 
-    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+    ``shared``: the plan is kept in a database (team mode), not in a file.
+    """
+
+    def __init__(
+        self, document: PlanDocument, parent: QWidget | None = None, *, shared: bool = False
+    ) -> None:
         super().__init__(parent)
         self._document = document
+        self._unsaved_tip = f"Not yet saved to the {'database' if shared else 'plan file'}"
         self._rows: list[tuple[ChangeLogEntry, bool]] = []
         self._collect()
 
@@ -75,13 +88,13 @@ class ChangeLogModel(QAbstractTableModel):
             column = index.column()
             if column == 0:
                 return when_text(entry, saved=saved)
-            return (entry.user, entry.scenario, entry.what, change_text(entry))[column - 1]
+            return (who_text(entry), entry.scenario, entry.what, change_text(entry))[column - 1]
         if role == Qt.ItemDataRole.FontRole and not saved:
             font = QFont()
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and not saved:
-            return "Not yet saved to the plan file"
+            return self._unsaved_tip
         return None
 
     def headerData(
@@ -102,11 +115,13 @@ class ChangeLogModel(QAbstractTableModel):
 class ChangeLogDialog(QDialog):
     """A window beside the plan (not modal): the log stays open while people keep editing."""
 
-    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: PlanDocument, parent: QWidget | None = None, *, shared: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("changeLogDialog")
         self.setWindowTitle("Change log")
-        self.model = ChangeLogModel(document, self)
+        self.model = ChangeLogModel(document, self, shared=shared)
         self.summary = QLabel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)

@@ -1,4 +1,6 @@
-"""The header above the numbers: plan name, currency, fiscal calendar, scenario and its story."""
+"""The header above the numbers: plan name, currency, fiscal calendar, regions, scenario and its
+story. It follows the document: settings and regions edited, scenarios renamed or switched, a
+plan reloaded."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gtm_planner.model.calendar import MONTH_ABBREVIATIONS, FiscalCalendar
 from gtm_planner.model.document import PlanDocument
+from gtm_planner.ui.document_events import subscribe
 from gtm_planner.ui.scenario_switcher import scenario_label
 
 
@@ -47,6 +50,8 @@ class PlanHeader(QFrame):
         layout.setSpacing(4)
         layout.addLayout(title_row)
         layout.addWidget(self.scenario)
+        subscribe(self, document.structure_changed, self.refresh)  # regions, settings, reloads
+        subscribe(self, document.scenarios_changed, self.refresh)  # names, descriptions
         self.refresh()
 
     def refresh(self) -> None:
@@ -54,9 +59,10 @@ class PlanHeader(QFrame):
         settings = plan.settings
         self.title.setText(settings.name)
         horizon = f"{settings.horizon_months} months"
+        regions = len(plan.regions)
         self.meta.setText(
             f"{settings.currency} · {fiscal_period_text(plan.calendar())} · {horizon}"
-            f" · {len(plan.regions)} regions"
+            f" · {regions} region{'s' if regions != 1 else ''}"
         )
         scenario = self._document.current_scenario
         name = html.escape(scenario_label(scenario))

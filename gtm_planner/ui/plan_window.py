@@ -176,7 +176,7 @@ class PlanWindowController(QObject):
 
     def show_change_log(self) -> None:
         if self._change_log is None:
-            self._change_log = ChangeLogDialog(self.document, self.window)
+            self._change_log = ChangeLogDialog(self.document, self.window, shared=self.shared)
         self._change_log.refresh()
         if self._change_log.isVisible():
             self._change_log.raise_()

@@ -2,8 +2,9 @@
 
 A ``TeamController`` is the controller of a window whose plan a ``TeamSession`` holds:
 
-- every move of the window's undo stack (an edit, an undo, a redo) is saved at once; File ›
-  Save saves whatever still waits;
+- every move of the window's undo stack (an edit, an undo, a redo) is saved at once, once the
+  database has answered a question on a worker (see below); File › Save saves whatever still
+  waits;
 - every ``POLL_MS`` it asks the database for its revision (one small query) and, when others
   saved since, brings their values in, or reloads the plan when its structure changed; the
   undo history then goes, since its steps name places in the plan as it was;
@@ -11,20 +12,29 @@ A ``TeamController`` is the controller of a window whose plan a ``TeamSession`` 
   a notice names who changed what and offers to re-apply the user's values, and the refused
   step leaves the undo stack (undoing a change that never reached the database would write
   the old value over the other user's);
-- when the database cannot be reached the edits wait in the document, a safety copy of the
-  plan with them is kept as a recovery (offered back after a crash), a notice says so and the
-  database is tried again with back-off; closing asks what to do with edits still waiting.
+- when the database cannot be reached, or does not answer, the edits wait in the document, a
+  safety copy of the plan with them is kept as a recovery (offered back after a crash), a notice
+  says so and the database is tried again with back-off; closing asks what to do with edits
+  still waiting;
+- a database user who may read the plan but not change it gets the window read-only, as for a
+  plan file locked by someone else, with a notice saying why; polls still bring others' changes.
 
 There is no lock file, no autosave to a file and no Save As over the database: Save As writes
 a copy to a file and the window stays on the database. The URL's password is never shown,
 logged or stored: the window only knows the session's ``label``.
 
-The poll and the back-off retries first ask for the revision on a worker thread, so a server
-that has gone silent (a network that drops packets rather than refusing connections) never
-holds the window; saves and refreshes run on the GUI thread once the server has answered, as
-one short transaction after which the session changes the document (others' values, refused
-cells). An edit saved at the moment the server goes silent holds the window for at most the
-session's connect and TCP timeouts (``team.CONNECT_TIMEOUT_SECONDS``).
+The save after an edit, the poll and the back-off retries first ask for the revision on a
+worker thread (``team_probe.Probe``), so a server that has gone silent (a network that drops
+packets, a paused VM, a failover that hangs) never holds the window: when no answer comes within
+``team_probe.STALL_MS`` the database is reported as not answering and the edits wait; the
+answer, when it comes, saves them. Saves and refreshes run on the GUI thread once the server
+has answered, as one short transaction after which the session changes the document (others'
+values, refused cells). Only a server that stops answering in the milliseconds between its
+answer and the save can hold the window unasked, until it runs again (or, on a network gone
+silent, for the session's TCP timeouts). The user's own Save, Refresh and Retry now, and
+closing with edits waiting, try the database on the GUI thread under a busy cursor: a question
+left waiting on a frozen server keeps its connection, so they open a new one, given up on
+after the connect timeout (``team.CONNECT_TIMEOUT_SECONDS``).
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 from shiboken6 import Shiboken
 
@@ -51,6 +61,7 @@ from gtm_planner.ui.plan_window import APP_NAME, PlanWindowController
 from gtm_planner.ui.questions import Icon, ask, busy, tell
 from gtm_planner.ui.safety_copy import SafetyCopy
 from gtm_planner.ui.team_notices import TeamNotices, are, edits_text, person
+from gtm_planner.ui.team_probe import STALL_MS, Probe
 from gtm_planner.ui.undo import UndoController
 
 if TYPE_CHECKING:
@@ -60,54 +71,21 @@ POLL_MS = 2_000  # how often the window asks whether others saved
 RETRY_FIRST_MS = 2_000  # an unreachable database is tried again after 2 s, 4 s, 8 s …
 RETRY_MAX_MS = 30_000  # … and then every 30 s
 STATUS_MS = 8_000
+CLOSE_WAIT_MS = 200  # closing waits this long at most for a question out to a database
 
 RETRY, SAVE_COPY, DISCARD, CANCEL = "Retry", "Save a copy as file…", "Discard", "Cancel"
 KEEP_OPEN, CLOSE_WITHOUT = "Keep the window open", "Close without them"
 
 
-class _Probe(QObject):
-    """Asks a session for the stored revision on a worker thread; answers on the GUI thread."""
-
-    answered = Signal(int)
-    failed = Signal(object)  # the PlanFileError
-
-    def __init__(self, session: TeamSession, parent: QObject) -> None:
-        super().__init__(parent)
-        self._session = session
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self.running = False
-
-    def start(self) -> None:
-        self.running = True
-        self._pool.start(_ProbeRun(self._session, self))
-
-    def wait(self, timeout_ms: int = -1) -> bool:
-        return self._pool.waitForDone(timeout_ms)
-
-
-class _ProbeRun(QRunnable):
-    def __init__(self, session: TeamSession, probe: _Probe) -> None:
-        super().__init__()
-        self._session = session
-        self._probe = probe
-
-    def run(self) -> None:
-        try:
-            revision = self._session.stored_revision()
-        except PlanFileError as err:
-            with contextlib.suppress(RuntimeError):  # the window has gone meanwhile
-                self._probe.failed.emit(err)
-            return
-        with contextlib.suppress(RuntimeError):
-            self._probe.answered.emit(revision)
-
-
 def shared_window_title(document: PlanDocument, label: str) -> str:
-    """'«postgresql+psycopg://host:5432/plan» (shared)[*] — Northwind — Baseline — GTM …'."""
+    """'«postgresql+psycopg://host:5432/plan» (shared)[*] — Northwind — Baseline — GTM …',
+    '— read-only' when the database user may not change the plan."""
     name = label.replace("[*]", "[*][*]")
     parts = [f"{name} (shared)[*]", document.plan.settings.name, document.current_scenario.name]
-    return " — ".join([*parts, APP_NAME])
+    parts.append(APP_NAME)
+    if document.read_only:
+        parts.append("read-only")
+    return " — ".join(parts)
 
 
 class TeamController(PlanWindowController):
@@ -126,6 +104,7 @@ class TeamController(PlanWindowController):
         self.session = session
         self.label = session.label
         self.offline = False  # the database could not be reached at the last try
+        self.stalled = False  # … because it did not answer (rather than refused to connect)
         self.problem = ""  # why the last try failed, as the user reads it ("" when it did not)
         self.retry_ms = RETRY_FIRST_MS  # the wait before the next try while offline
         self.refusals: list[Refusal] = []  # refused values the user may re-apply
@@ -140,12 +119,15 @@ class TeamController(PlanWindowController):
         self.poll_timer.timeout.connect(self.poll)
         self.retry_timer = QTimer(self, singleShot=True)
         self.retry_timer.timeout.connect(self._probe_then_sync)
-        self.probe = _Probe(session, self)
+        self.probe = Probe(session, self)
         self.probe.answered.connect(self._on_probe_answered)
         self.probe.failed.connect(self._on_probe_failed)
+        self.probe.stalled.connect(self._on_probe_stalled)
         undo.stack.indexChanged.connect(self._on_index_changed)
         self._connect_window()
         self._name_actions()
+        if self.document.read_only:
+            self._show_read_only()
         self.poll_timer.start()
 
     def _name_actions(self) -> None:
@@ -162,6 +144,17 @@ class TeamController(PlanWindowController):
             save.setStatusTip(f"Edits are saved to {self.label} as you make them; this saves "
                               "any still waiting now")  # fmt: skip
             save.setToolTip(save.statusTip())
+
+    def _show_read_only(self) -> None:
+        """The database user may read the plan, not change it: say why, as the window opens."""
+        reason = self.session.read_only_reason or (
+            f"Your database user may read {self.label} but not change it."
+        )
+        self.notices.read_only(reason)
+        label = getattr(self.window, "read_only_label", None)
+        if label is not None:  # the main window's status bar names a file by default
+            label.setText("Read-only: you may not change this shared plan")
+            label.setToolTip(reason)
 
     def extra_actions(self) -> dict[str, Callable[[], object]]:
         return {"refresh": self.refresh_now}
@@ -209,7 +202,7 @@ class TeamController(PlanWindowController):
         if self.offline:
             self._edits_waiting()  # the retry timer saves them
         else:
-            self._sync()
+            self._probe_then_sync()  # saved when the database answers, at once when it is up
 
     def save(self) -> bool:
         """File › Save: save whatever waits now (trying an unreachable database again);
@@ -231,12 +224,9 @@ class TeamController(PlanWindowController):
             self._status(f"Up to date with {self.label} (revision {self.session.base}).")
 
     def poll(self) -> None:
-        """The timer's tick: save what waits, else ask (on a worker) whether others saved."""
-        if self.offline or self.probe.running:
-            return
-        if self._has_unsaved():
-            self._sync()
-        else:
+        """The timer's tick: ask (on a worker) whether the database answers and others saved;
+        its answer saves what waits, or brings their changes in."""
+        if not self.offline:
             self.probe.start()
 
     def retry(self) -> None:
@@ -246,18 +236,31 @@ class TeamController(PlanWindowController):
             self._sync()
 
     def _probe_then_sync(self) -> None:
-        """The back-off timer: see whether the database answers (on a worker), then save."""
-        if not self.probe.running:
+        """After an edit, and the back-off timer: see whether the database answers (on a
+        worker), then save. A question still out and not answered counts as another try that
+        found the database not answering."""
+        if self.probe.is_stalled:
+            self._failed(self._not_answering(), stalled=True)
+        else:
             self.probe.start()
 
     def _on_probe_answered(self, revision: int) -> None:
-        self.probe.running = False
         if self.offline or self._has_unsaved() or revision != self.session.base:
             self._sync()
 
     def _on_probe_failed(self, err: PlanFileError) -> None:
-        self.probe.running = False
         self._failed(err)
+
+    def _on_probe_stalled(self) -> None:
+        self._failed(self._not_answering(), stalled=True)
+
+    def _not_answering(self) -> PlanFileError:
+        return PlanFileError(
+            f"{self.label} is not answering (no reply within {STALL_MS // 1000} s): the server "
+            "may be paused or failing over. Edits not yet saved are kept and saved when it "
+            "answers.",
+            PlanFileProblem.UNREACHABLE,
+        )
 
     def _sync(self) -> bool:
         """Save the edits waiting, or else refresh; False when the database failed us."""
@@ -279,7 +282,7 @@ class TeamController(PlanWindowController):
         """After a save or refresh that reached the database: show what it did."""
         steps, self._steps = self._steps, 0
         had_problem, was_offline = bool(self.problem), self.offline
-        self.offline = False
+        self.offline = self.stalled = False
         self.problem = ""
         self.retry_timer.stop()
         self.retry_ms = RETRY_FIRST_MS
@@ -299,9 +302,11 @@ class TeamController(PlanWindowController):
         self._discard_safety_copy()
         self._show_state()
 
-    def _failed(self, err: PlanFileError) -> None:
-        """The database could not be reached, or refused the save: the edits wait."""
+    def _failed(self, err: PlanFileError, *, stalled: bool = False) -> None:
+        """The database could not be reached, did not answer (``stalled``) or refused the
+        save: the edits wait."""
         self.problem = str(err)
+        self.stalled = stalled
         if err.problem is PlanFileProblem.UNREACHABLE:
             if not self.offline:
                 self.retry_ms = RETRY_FIRST_MS
@@ -317,7 +322,9 @@ class TeamController(PlanWindowController):
             actions.append(("Save a copy as file…", self.save_copy))
         if self.offline:
             seconds = max(1, -(-self.retry_timer.remainingTime() // 1000))  # rounded up
-            self.notices.unreachable(self.waiting, seconds, self.problem, actions)
+            self.notices.unreachable(
+                self.waiting, seconds, self.problem, actions, answering=not self.stalled
+            )
         else:
             self.notices.not_saved(self.waiting, self.problem, actions)
         self._keep_safety_copy()
@@ -385,8 +392,7 @@ class TeamController(PlanWindowController):
         self.notices.conflict.dismiss()
 
     def _show_reload(self, base: int) -> None:
-        changes = [e for e in self.document.plan.change_log if e.revision > base]
-        self.notices.reloaded(changes[-1] if changes else None)
+        self.notices.reloaded([e for e in self.document.plan.change_log if e.revision > base])
 
     # --- copies of the edits waiting -----------------------------------------------------
 
@@ -506,10 +512,9 @@ class TeamController(PlanWindowController):
         """The window is going: no more polls or retries, the session closes."""
         self.poll_timer.stop()
         self.retry_timer.stop()
-        self.probe.wait()  # a poll under way ends within the session's timeouts
+        self.probe.close(CLOSE_WAIT_MS)  # closes the session (later, if a question is out)
         # As for a file: the stack empties itself as the window is destroyed, unheard.
         self.undo.stack.blockSignals(True)
         if self.safety_copy is not None:
             self.safety_copy.close()
-        self.session.close()
         self.workspace.forget(self)

@@ -1,8 +1,9 @@
 """What a shared plan's window tells its user, in words: the notices of team mode.
 
-Three notices under the plan header, each a ``NoticeBar``: the connection (the database out of
-reach, edits waiting, and the moment they are saved), conflicts (edits refused because someone
-changed the cells first) and reloads (the plan's structure changed elsewhere). The sentences
+Four notices under the plan header, each a ``NoticeBar``: access (the database user may read
+the plan, not change it), the connection (the database out of reach or not answering, edits
+waiting, and the moment they are saved), conflicts (edits refused because someone changed the
+cells first) and reloads (the plan's structure changed elsewhere). The sentences
 are made here; the ``TeamController`` decides when each is said. None ever holds a password:
 databases are named by the session's label.
 """
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from gtm_planner.model.entities import ChangeLogEntry
 from gtm_planner.model.persistence.team import Refusal
+from gtm_planner.ui.change_log_dialog import who_text
 from gtm_planner.ui.notices import Action, NoticeBar, Tone
 
 DONE_NOTICE_MS = 10_000  # "Saved N edits …" goes by itself after this long
@@ -31,8 +33,26 @@ def are(count: int) -> str:
 
 def person(entry: ChangeLogEntry) -> str:
     """'maria (database user gtm_sales)': who saved a change, as the change log has it."""
-    role = f" (database user {entry.db_user})" if entry.db_user else ""
-    return f"{entry.user}{role}"
+    return who_text(entry)
+
+
+def change_name(entry: ChangeLogEntry) -> str:
+    """'Remove scenario «Efficiency plan»', 'Add region «Nordics»': a change, named."""
+    if entry.scenario and entry.scenario != "plan":
+        return f"{entry.what} «{entry.scenario}»"
+    return entry.what
+
+
+def changes_text(changes: Sequence[ChangeLogEntry]) -> str:
+    """' by anna at 14:02 (Remove scenario «Efficiency plan», and 2 other changes)': the
+    latest of the changes that arrived, and how many more there were ('' for none)."""
+    if not changes:
+        return ""
+    latest = changes[-1]
+    others = len(changes) - 1
+    more = f", and {others} other change{'s' if others != 1 else ''}" if others else ""
+    when = f"{latest.at.astimezone():%H:%M}"
+    return f" by {person(latest)} at {when} ({change_name(latest)}{more})"
 
 
 class TeamNotices(QWidget):
@@ -45,10 +65,11 @@ class TeamNotices(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 0)
         layout.setSpacing(6)
+        self.access = NoticeBar("accessNotice", self)
         self.connection = NoticeBar("connectionNotice", self)
         self.conflict = NoticeBar("conflictNotice", self)
         self.reload = NoticeBar("reloadNotice", self)
-        for bar in (self.connection, self.conflict, self.reload):
+        for bar in (self.access, self.connection, self.conflict, self.reload):
             layout.addWidget(bar)
         add_notices = getattr(window, "add_notices", None)
         if callable(add_notices):
@@ -59,17 +80,34 @@ class TeamNotices(QWidget):
             toolbar.addWidget(self)
             window.addToolBar(toolbar)
 
-    # --- the connection -----------------------------------------------------------------
+    # --- access and the connection --------------------------------------------------------
 
-    def unreachable(self, waiting: int, seconds: int, why: str, actions: Sequence[Action]) -> None:
-        """'«db» cannot be reached. 2 edits are waiting and will be saved when it is back …'"""
+    def read_only(self, reason: str) -> None:
+        """The database user may read the plan, not change it: why, and what to do."""
+        self.access.show_notice(
+            Tone.INFO,
+            f"{reason} Others' changes still appear here as they are saved.",
+            [("Dismiss", self.access.dismiss)],
+        )
+
+    def unreachable(
+        self,
+        waiting: int,
+        seconds: int,
+        why: str,
+        actions: Sequence[Action],
+        *,
+        answering: bool = True,
+    ) -> None:
+        """'«db» cannot be reached. 2 edits are waiting and will be saved when it is back …';
+        not ``answering``: '«db» is not answering. … saved when it answers …'."""
+        back = "when it is back" if answering else "as soon as it answers"
         if waiting:
-            kept = (
-                f"{edits_text(waiting)} {are(waiting)} waiting and will be saved when it is back"
-            )
+            kept = f"{edits_text(waiting)} {are(waiting)} waiting and will be saved {back}"
         else:
-            kept = "Your edits will be kept and saved when it is back"
-        text = f"{self.label} cannot be reached. {kept} (next try in {seconds} s)."
+            kept = f"Your edits will be kept and saved {back}"
+        state = "cannot be reached" if answering else "is not answering"
+        text = f"{self.label} {state}. {kept} (next try in {seconds} s)."
         self.connection.show_notice(Tone.PROBLEM, text, actions, tip=why)
 
     def not_saved(self, waiting: int, why: str, actions: Sequence[Action]) -> None:
@@ -109,14 +147,12 @@ class TeamNotices(QWidget):
         actions.append(("Dismiss", dismiss))
         self.conflict.show_notice(Tone.CONFLICT, "\n".join(lines), actions)
 
-    def reloaded(self, change: ChangeLogEntry | None) -> None:
-        """The plan was replaced by the stored one: by whom, what they did, undo is gone."""
-        what = ""
-        if change is not None:
-            what = f" by {person(change)} at {change.at.astimezone():%H:%M} ({change.what})"
+    def reloaded(self, changes: Sequence[ChangeLogEntry]) -> None:
+        """The plan was replaced by the stored one: by whom, what they did (the latest of the
+        ``changes`` that arrived, and how many more), undo is gone."""
         self.reload.show_notice(
             Tone.INFO,
-            f"The plan in {self.label} was changed{what} and has been reloaded. Undo history "
-            "was cleared: its steps referred to the plan as it was.",
+            f"The plan in {self.label} was changed{changes_text(changes)} and has been "
+            "reloaded. Undo history was cleared: its steps referred to the plan as it was.",
             [("Dismiss", self.reload.dismiss)],
         )

@@ -305,9 +305,10 @@ class Workspace(QObject):
     def open_shared(self, session: TeamSession, plan: Plan) -> TeamController:
         """Give a plan loaded from a database its window and a ``TeamController``; show it.
 
-        Never added to Open Recent: the list holds files, and a URL may carry a password.
+        Never added to Open Recent: the list holds files, and a URL may carry a password. A
+        database user who may not change the plan gets it read-only, as a locked file is.
         """
-        window, undo = self._window_for(PlanDocument(plan))
+        window, undo = self._window_for(PlanDocument(plan, read_only=not session.writable))
         controller = TeamController(self, window, undo, session)
         self.controllers.append(controller)
         window.show()

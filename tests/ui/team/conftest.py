@@ -3,11 +3,16 @@
 Each window is what ``gtm-planner --db URL`` opens: a ``Workspace`` opens the database, the
 main window gets a ``TeamController``. The poll timer is stopped: the tests call ``poll`` at
 the moment a tick would come, and never sleep for it.
+
+An edit is saved once the database has answered a question on a worker thread: ``settle``
+waits for that answer and lets the event loop deliver it (the save follows at once);
+``set_target`` types a value and settles, ``type_target`` only types it.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +71,33 @@ def shared_url(pg_url: str) -> str:
     return pg_url
 
 
+@pytest.fixture
+def reader_url(pg_server: PgServer, shared_url: str) -> str:
+    """The shared plan as a database user who may read it, not change it (a role of the
+    test's own on the suite's server: trust authentication, no password)."""
+    import psycopg
+    from psycopg import sql
+
+    database = shared_url.rsplit("/", 1)[1]
+    reader = f"carol_{uuid.uuid4().hex[:8]}"
+    statements = (
+        "CREATE ROLE {role} LOGIN",
+        "GRANT CONNECT ON DATABASE {database} TO {role}",
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+    )
+    with psycopg.connect(
+        host="127.0.0.1", port=pg_server.port, user="postgres", dbname=database, autocommit=True
+    ) as connection:
+        for statement in statements:
+            connection.execute(
+                sql.SQL(statement).format(
+                    role=sql.Identifier(reader), database=sql.Identifier(database)
+                )
+            )
+    return shared_url.replace("://postgres@", f"://{reader}@")
+
+
 WorkspaceFactory = Callable[[], Workspace]
 
 
@@ -96,14 +128,21 @@ def open_window(workspace: Workspace, url: str) -> TeamController:
     return controller
 
 
-def poll_now(controller: TeamController) -> None:
-    """One tick of the poll timer, waited for: the worker's answer, then what it leads to."""
-    controller.poll()
-    assert controller.probe.wait(10_000), "the poll did not finish"
+def settle(controller: TeamController) -> None:
+    """Wait for the window's question out to the database (after an edit, a poll, a retry)
+    and deliver its answer as the event loop would: what it leads to (a save, a refresh, a
+    notice) is done when this returns."""
+    assert controller.probe.wait(10_000), "the database did not answer"
     deadline = time.monotonic() + 10
     while controller.probe.running and time.monotonic() < deadline:
         QCoreApplication.processEvents()  # delivers the worker's answer
     assert not controller.probe.running
+
+
+def poll_now(controller: TeamController) -> None:
+    """One tick of the poll timer, waited for: the worker's answer, then what it leads to."""
+    controller.poll()
+    settle(controller)
 
 
 def main_window(controller: TeamController) -> MainWindow:
@@ -119,10 +158,16 @@ def annual_targets(controller: TeamController) -> GridModel:
     return screen.annual_grid.grid_model
 
 
-def set_target(controller: TeamController, region: str, text: str) -> None:
+def type_target(controller: TeamController, region: str, text: str) -> None:
     """Type a FY2027 bookings target into the region's row, as the user does."""
     model = annual_targets(controller)
     assert model.setData(model.index(row_of(model, region), 0), text, EDIT)
+
+
+def set_target(controller: TeamController, region: str, text: str) -> None:
+    """Type a FY2027 bookings target, then let the window save it (``settle``)."""
+    type_target(controller, region, text)
+    settle(controller)
 
 
 def shown_target(controller: TeamController, region: str) -> str:
@@ -154,7 +199,8 @@ def own_server() -> Iterator[PgServer]:
 
 @pytest.fixture
 def own_url(own_server: PgServer) -> Iterator[str]:
-    """The demo plan in a fresh database on that server (running again afterwards)."""
+    """The demo plan in a fresh database on that server (running again afterwards, paused
+    or halted as the test left it)."""
     own_server.resume()
     name = own_server.create_database()
     url = own_server.url(name)
@@ -162,5 +208,5 @@ def own_url(own_server: PgServer) -> Iterator[str]:
     try:
         yield url
     finally:
-        own_server.resume()
+        own_server.resume()  # unpauses first
         own_server.drop_database(name)

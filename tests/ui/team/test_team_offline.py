@@ -2,23 +2,29 @@
 retries with back-off and saves them when the server is back; closing never drops them silently.
 
 The server is the module's own (``own_server``), stopped and started again on the same port
-with its data, as an outage and a restart would.
+with its data, as an outage and a restart would, or paused (its processes frozen) as a paused
+VM or a hung failover would leave it: connections open, nothing answering.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from pytestqt.qtbot import QtBot
 
 from gtm_planner.model.persistence import load_plan
 from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.model.persistence.team import TeamSession
 from gtm_planner.ui import workspace as workspace_module
+from gtm_planner.ui.change_log_dialog import ChangeLogDialog
 from gtm_planner.ui.files import FileController
 from gtm_planner.ui.team import RETRY_FIRST_MS, RETRY_MAX_MS
+from gtm_planner.ui.team_probe import STALL_MS
 from gtm_planner.ui.workspace import Workspace
 from tests.pg_server import PgServer
 
@@ -34,7 +40,24 @@ from .conftest import (
     shown_target,
     status_text,
     stored_target,
+    type_target,
 )
+
+
+class Heartbeat:
+    """A timer ticking on the GUI thread: the gaps between its ticks show whether the event
+    loop ever stopped (a frozen window) while the test waited."""
+
+    def __init__(self, interval_ms: int = 50) -> None:
+        self.ticks = [time.monotonic()]
+        self.timer = QTimer(interval=interval_ms)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+        self.timer.start()
+
+    def longest_gap(self) -> float:
+        self.timer.stop()
+        moments = [*self.ticks, time.monotonic()]
+        return max(b - a for a, b in itertools.pairwise(moments))
 
 
 def test_edits_made_while_the_server_is_down_wait_and_are_saved_when_it_is_back(
@@ -237,3 +260,76 @@ def test_edits_kept_by_an_app_that_died_offline_are_offered_at_the_next_start(
     for controller in list(again.controllers):
         controller.window.close()
     assert recoveries.all_recoveries(workspace.recovery_folder) == []
+
+
+def test_a_paused_server_never_freezes_the_window_and_the_edit_is_saved_when_it_runs_again(
+    make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str, qtbot: QtBot
+) -> None:
+    window = open_window(make_workspace(), own_url)
+    set_target(window, "EMEA", "15,000,000")  # the connection is open, and now idle
+    label = window.session.label
+    own_server.pause()
+    heartbeat = Heartbeat()
+    started = time.monotonic()
+    type_target(window, "APAC", "9,000,000")
+    assert time.monotonic() - started < 0.5  # the edit is taken at once …
+    assert shown_target(window, "APAC") == "$9,000,000"
+    # … and within a few seconds the window says the database is not answering.
+    qtbot.waitUntil(lambda: "not answering" in window.notices.connection.text(), timeout=6_000)
+    assert time.monotonic() - started < STALL_MS / 1000 + 2
+    notice = window.notices.connection.text()
+    assert notice.startswith(f"{label} is not answering.")
+    assert "1 edit is waiting and will be saved as soon as it answers (next try in 2 s)" in notice
+    assert f"{label} is not answering (no reply within 3 s)" in window.notices.connection.toolTip()
+    assert set(window.notices.connection.buttons) == {"Retry now", "Save a copy as file…"}
+    assert len(window.document.pending_edits) == 1 and main_window(window).isWindowModified()
+    assert "1 edit waiting" in status_text(window)
+    # The back-off timer's next try finds the question still out: it says so, at once.
+    tried = time.monotonic()
+    window.retry_timer.timeout.emit()
+    assert time.monotonic() - tried < 0.5
+    assert window.retry_timer.interval() == 2 * RETRY_FIRST_MS
+    assert "not answering" in window.notices.connection.text()
+    qtbot.wait(300)
+    assert heartbeat.longest_gap() < 1.0  # the event loop never stopped
+
+    own_server.unpause()
+    qtbot.waitUntil(lambda: not window.document.pending_edits, timeout=10_000)
+    assert stored_target(own_url, "APAC") == 9_000_000
+    assert window.notices.connection.text() == f"Saved 1 edit made while {label} was unreachable."
+    assert not window.offline and not window.retry_timer.isActive()
+    assert not main_window(window).isWindowModified()
+
+
+def test_a_poll_that_finds_the_server_paused_says_so_and_closing_does_not_wait_for_it(
+    make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str, qtbot: QtBot
+) -> None:
+    workspace = make_workspace()
+    window = open_window(workspace, own_url)
+    own_server.pause()
+    window.poll()
+    qtbot.waitUntil(lambda: "not answering" in window.notices.connection.text(), timeout=6_000)
+    assert "Your edits will be kept and saved as soon as it answers" in (
+        window.notices.connection.text()
+    )
+    assert window.probe.running  # the question is still out to the frozen server
+    started = time.monotonic()
+    main_window(window).close()
+    assert time.monotonic() - started < 1.0
+    assert window not in workspace.controllers
+
+
+def test_the_change_log_says_an_edit_waiting_is_not_yet_in_the_database(
+    make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str
+) -> None:
+    window = open_window(make_workspace(), own_url)
+    own_server.halt()
+    set_target(window, "EMEA", "15,500,000")
+    main_window(window).action_by_id["change_log"].trigger()
+    dialog = main_window(window).findChild(ChangeLogDialog)
+    assert isinstance(dialog, ChangeLogDialog)
+    assert dialog.model.is_unsaved(0)
+    assert dialog.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Not yet saved to the database"
+    )
+    assert dialog.summary.text().endswith("; 1 not yet saved")

@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect
+from pytestqt.qtbot import QtBot
 
 from gtm_planner.ui.notices import NoticeBar
 from gtm_planner.ui.screenshot import save_screenshot
 from gtm_planner.ui.team import TeamController
 from tests.pg_server import PgServer
 
-from .conftest import WorkspaceFactory, main_window, open_window, set_target
+from .conftest import WorkspaceFactory, main_window, open_window, set_target, type_target
 
 SHOTS = Path("/tmp")
 SIZE = (1600, 1000)
@@ -59,3 +60,25 @@ def test_the_lost_connection_notice_reads_in_full(
     window.retry()
     save_screenshot(main_window(window), SHOTS / "team_back.png", SIZE)
     assert_shown_in_full(window, window.notices.connection)
+
+
+def test_the_not_answering_notice_reads_in_full(
+    make_workspace: WorkspaceFactory, own_server: PgServer, own_url: str, qtbot: QtBot
+) -> None:
+    window = open_window(make_workspace(), own_url)
+    own_server.pause()
+    type_target(window, "APAC", "9,000,000")
+    qtbot.waitUntil(lambda: "not answering" in window.notices.connection.text(), timeout=6_000)
+    save_screenshot(main_window(window), SHOTS / "team_not_answering.png", SIZE)
+    assert_shown_in_full(window, window.notices.connection)
+    own_server.unpause()
+    qtbot.waitUntil(lambda: not window.document.pending_edits, timeout=10_000)
+
+
+def test_the_read_only_notice_reads_in_full(
+    make_workspace: WorkspaceFactory, reader_url: str
+) -> None:
+    window = open_window(make_workspace(), reader_url)
+    main_window(window).navigator.show_page("Targets")
+    save_screenshot(main_window(window), SHOTS / "team_read_only.png", SIZE)
+    assert_shown_in_full(window, window.notices.access)
