@@ -146,6 +146,11 @@ def test_read_only_document_shows_read_only_in_status_bar(qtbot: QtBot, tmp_path
     assert str(path) in status
     assert "Read-only" in status
     assert "[read-only]" in window.windowTitle() and "northwind.gtmplan" in window.windowTitle()
+    # Nothing on any screen offers a change: not even adding a region or a budget line.
+    for page in ("Targets", "Budget"):
+        screen = window.navigator.page(page)
+        for button in (screen.add_button, screen.rename_button, screen.remove_button):  # type: ignore[attr-defined]
+            assert not button.isEnabled(), (page, button.text())
 
 
 def test_recalculation_time_reads_in_milliseconds() -> None:

@@ -484,14 +484,19 @@ def _missing_privileges(c: Connection) -> str:
         parameters[f"t{i}"] = table_name
         parameters[f"p{i}"] = privilege
     granted = c.execute(text(f"SELECT {columns}"), parameters).one()
-    missing: dict[str, list[str]] = {}
+    privileges: list[str] = []
+    tables: set[str] = set()
     for (table_name, privilege), ok in zip(checks, granted, strict=True):
         if not ok:
-            missing.setdefault(privilege.lower(), []).append(table_name)
-    return "; ".join(
-        f"{privilege} rows of {', '.join(tables[:3])}{', …' if len(tables) > 3 else ''}"
-        for privilege, tables in missing.items()
-    )
+            tables.add(table_name)
+            if privilege.lower() not in privileges:
+                privileges.append(privilege.lower())
+    if not privileges:
+        return ""
+    verbs = " or ".join(privileges) if len(privileges) < 3 else "insert, update or delete"
+    total = len(schema.metadata.tables)
+    which = "the plan's tables" if len(tables) == total else f"{len(tables)} of its {total} tables"
+    return f"{verbs} rows in {which}"
 
 
 def _is_connection_problem(cause: str) -> bool:

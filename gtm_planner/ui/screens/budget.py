@@ -218,6 +218,8 @@ class BudgetScreen(GridScreen):
         self.add_button.clicked.connect(self.ask_add_line)
         self.rename_button.clicked.connect(self.ask_rename_line)
         self.remove_button.clicked.connect(self.ask_remove_line)
+        for button in (self.add_button, self.rename_button, self.remove_button):
+            button.setEnabled(not document.read_only)  # a read-only plan: nothing to change
         subscribe(self, document.structure_changed, self._fill_region_box)
         self.finish()
 

@@ -137,6 +137,8 @@ class TargetsScreen(GridScreen):
         self.add_button.clicked.connect(self.ask_add_region)
         self.rename_button.clicked.connect(self.ask_rename_region)
         self.remove_button.clicked.connect(self.ask_remove_region)
+        for button in (self.add_button, self.rename_button, self.remove_button):
+            button.setEnabled(not document.read_only)  # a read-only plan: nothing to change
         self.finish()
 
     # --- regions: every change one undoable step ------------------------------------------
