@@ -24,7 +24,11 @@ from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.model.persistence.errors import display_name
 from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
 from gtm_planner.model.persistence.recovery import Recovery
-from gtm_planner.model.persistence.repository import is_database_url, without_password
+from gtm_planner.model.persistence.repository import (
+    is_database_url,
+    with_driver,
+    without_password,
+)
 from gtm_planner.model.persistence.team import TeamSession
 from gtm_planner.ui.files import (
     MAX_RECENT,
@@ -257,7 +261,7 @@ class Workspace(QObject):
     def open_database(self, url: str, parent: QWidget | None = None) -> TeamController | None:
         """Connect to the plan shared at ``url`` and open it in a new window (or raise the
         window that has it); None, having said why, when it cannot be reached or read."""
-        existing = self.controller_for_database(display_name(url))
+        existing = self.controller_for_database(display_name(with_driver(url)))
         if existing is not None:
             existing.raise_window()
             return existing

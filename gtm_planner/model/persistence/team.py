@@ -166,7 +166,7 @@ class TeamSession:
                 "postgresql+psycopg://USER@HOST:PORT/DATABASE.",
                 PlanFileProblem.UNREACHABLE,
             )
-        self.label = display_name(url)
+        self.label = display_name(with_driver(url))  # one name however the URL is spelled
         # Checks identity, schema version and upgrades, exactly as for a file.
         PlanRepository.open(url).close()
         self._engine = _team_engine(with_driver(url))

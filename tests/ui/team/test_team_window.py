@@ -226,6 +226,8 @@ def test_file_open_shared_plan_asks_for_the_url_and_remembers_it_without_the_pas
     assert action.shortcut().toString() == "Ctrl+Shift+O"
     action.trigger()  # the same database: its window is raised, not a second one opened
     assert len(workspace.controllers) == 1 and told == []
+    as_psql_spells_it = shared_url.replace("postgresql+psycopg", "postgres", 1)
+    assert workspace.open_database(as_psql_spells_it) is first
     remembered = str(workspace.settings.value(workspace_ui.LAST_SHARED_KEY))
     assert remembered == shared_url and "pa55word" not in remembered
     action.trigger()
