@@ -7,9 +7,10 @@ the save commits); every input row saved edit by edit carries the revision that 
 the rows changed by others since its base are read under that lock:
 
 - a cell the client changed whose row changed meanwhile *and* whose value is no longer the one
-  the client's edit started from is stale: the edit is refused (nothing of it is written), the
-  client's cells go back to the stored values and the user's values are kept to re-apply, with
-  a message naming who changed what (from the change log entries of that revision);
+  the client's edit started from is stale: the user's step it belongs to (one undo step: an
+  edit, a paste, an import) is refused whole, its cells go back to the stored values and the
+  user's values are kept to re-apply, with a message naming who changed what (from the change
+  log entries of that revision; see ``team_refusals``);
 - anything else others changed is applied to the client's plan, so after every save and every
   refresh the client holds exactly the stored plan plus nothing.
 
@@ -19,7 +20,8 @@ other client then reloads the plan. Such an edit is refused, and the plan reload
 client changed the structure first.
 
 The change log records the OS user and the database role. The URL's password is never stored,
-logged or put in a message (``errors.display_name``).
+logged or put in a message (``errors.display_name``). A database user who may read the plan but
+not change it is told so when the plan opens (``writable``), not at the first save.
 """
 
 from __future__ import annotations
