@@ -22,6 +22,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,3 +242,28 @@ def start_server() -> PgServer:
         server.stop()
         raise
     return server
+
+
+@contextlib.contextmanager
+def database_role(url: str, role: str, privileges: str) -> Iterator[str]:
+    """A login role (no password: trust) that may connect to the database of ``url`` and has
+    ``privileges`` (e.g. "SELECT" or "SELECT, INSERT, UPDATE, DELETE") on its tables; yields
+    ``url`` as that role, and drops the role afterwards."""
+    from sqlalchemy import create_engine, text
+
+    owner = create_engine(url)
+    database = url.rsplit("/", 1)[1]
+    with owner.begin() as c:
+        c.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        c.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+        c.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        c.execute(text(f'GRANT {privileges} ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    try:
+        yield url.replace(f"://{DB_USER}@", f"://{role}@", 1)
+    finally:
+        with owner.begin() as c:
+            c.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM "{role}"'))
+            c.execute(text(f'DROP OWNED BY "{role}"'))
+            c.execute(text(f'DROP ROLE "{role}"'))
+        owner.dispose()

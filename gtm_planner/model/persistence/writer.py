@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
+from gtm_planner.model.document import plan_dimensions
 from gtm_planner.model.entities import ChangeLogEntry, Plan, Scenario
 from gtm_planner.model.persistence import codec, schema
 from gtm_planner.model.persistence.bulk import Columns, bulk_insert
@@ -86,7 +87,7 @@ def write_plan(connection: Connection, plan: Plan, rewrite: set[int] | None) -> 
     scenario is when the stored regions, sources, budget lines or calendar differ from the
     plan's (their arrays changed shape or meaning, whatever ``rewrite`` says).
     """
-    if rewrite is not None and _stored_dimensions(connection) != _dimensions(plan):
+    if rewrite is not None and _stored_dimensions(connection) != plan_dimensions(plan):
         rewrite = None
     connection.execute(delete(schema.plan_settings))
     settings = plan.settings
@@ -118,16 +119,6 @@ def write_plan(connection: Connection, plan: Plan, rewrite: set[int] | None) -> 
     _append_change_log(connection, plan)
 
 
-def _dimensions(plan: Plan) -> tuple[Any, ...]:
-    s = plan.settings
-    return (
-        [r.id for r in plan.regions],
-        [src.id for src in plan.sources],
-        [line.id for line in plan.budget_lines],
-        [(s.start_year, s.start_month, s.horizon_months, s.fiscal_year_start_month)],
-    )
-
-
 def _stored_dimensions(connection: Connection) -> tuple[Any, ...]:
     def ids(table: Table) -> list[int]:
         statement = select(table.c.id).order_by(table.c.position, table.c.id)
@@ -138,11 +129,12 @@ def _stored_dimensions(connection: Connection) -> tuple[Any, ...]:
         settings.start_year, settings.start_month, settings.horizon_months,
         settings.fiscal_year_start_month,
     )  # fmt: skip
+    rows = [tuple(row) for row in connection.execute(calendar).all()]
     return (
         ids(schema.regions),
         ids(schema.sources),
         ids(schema.budget_lines),
-        [tuple(row) for row in connection.execute(calendar).all()],
+        rows[0] if len(rows) == 1 else rows,  # as ``plan_dimensions`` has it
     )
 
 

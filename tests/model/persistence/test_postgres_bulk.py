@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from gtm_planner.model.demo import build_demo_plan
 from gtm_planner.model.persistence import create_plan_file, load_plan, postgres_adapter, schema
 from tests.model.persistence.plan_factory import plan_differences
+from tests.pg_server import database_role
 
 
 def _foreign_keys(url: str) -> list[str]:
@@ -62,20 +63,6 @@ def test_a_large_copy_by_a_colleague_who_does_not_own_the_tables(
     plan = build_demo_plan()
     create_plan_file(pg_url, plan)
     monkeypatch.setattr(postgres_adapter, "CHECK_KEYS_AT_END_ROWS", 2)
-    owner = create_engine(pg_url)
-    database = pg_url.rsplit("/", 1)[1]
-    with owner.begin() as c:
-        c.execute(text("DROP ROLE IF EXISTS planner_ben"))
-        c.execute(text("CREATE ROLE planner_ben LOGIN"))
-        c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO planner_ben'))
-        c.execute(text("GRANT USAGE ON SCHEMA public TO planner_ben"))
-        c.execute(
-            text(
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
-                "TO planner_ben"
-            )
-        )
-    ben = create_engine(pg_url.replace("postgres@", "planner_ben@"))
     columns: dict[str, list[object]] = {
         "scenario_id": [plan.scenarios[0].id] * 3,
         "line_id": [1] * 3,
@@ -83,17 +70,14 @@ def test_a_large_copy_by_a_colleague_who_does_not_own_the_tables(
         "month": [100, 101, 102],
         "amount": [1.0, 2.0, 3.0],
     }
-    try:
+    with database_role(pg_url, "planner_ben", "SELECT, INSERT, UPDATE, DELETE") as as_ben:
+        ben = create_engine(as_ben)
         with ben.begin() as c:
             postgres_adapter.copy_rows(c, schema.budget_cells, columns)
-        with owner.connect() as c:
-            count = c.execute(text("SELECT count(*) FROM budget_cells WHERE month >= 100"))
-            assert count.scalar_one() == 3
-        assert len(_foreign_keys(pg_url)) == 3
-    finally:
         ben.dispose()
-        with owner.begin() as c:
-            c.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM planner_ben'))
-            c.execute(text("DROP OWNED BY planner_ben"))
-            c.execute(text("DROP ROLE planner_ben"))
-        owner.dispose()
+    owner = create_engine(pg_url)
+    with owner.connect() as c:
+        count = c.execute(text("SELECT count(*) FROM budget_cells WHERE month >= 100"))
+        assert count.scalar_one() == 3
+    owner.dispose()
+    assert len(_foreign_keys(pg_url)) == 3

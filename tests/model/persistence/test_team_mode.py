@@ -26,6 +26,7 @@ from gtm_planner.model.persistence import (
 from gtm_planner.model.persistence.team import TeamSession, reapply_command
 from gtm_planner.model.snapshots import restore_scenario, take_snapshot
 from tests.model.persistence.plan_factory import plan_differences
+from tests.pg_server import database_role
 
 
 class Client:
@@ -344,16 +345,8 @@ def test_an_edit_in_a_scenario_someone_removed_says_so_and_keeps_nothing_to_reap
 
 
 def test_a_database_user_who_may_only_read_is_told_so_and_saves_nothing(url: str) -> None:
-    engine = create_engine(url)
-    database = url.rsplit("/", 1)[1]
-    with engine.begin() as c:
-        c.execute(text("DROP ROLE IF EXISTS reader_carol"))
-        c.execute(text("CREATE ROLE reader_carol LOGIN"))
-        c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO reader_carol'))
-        c.execute(text("GRANT USAGE ON SCHEMA public TO reader_carol"))
-        c.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader_carol"))
-    try:
-        carol = Client(url.replace("postgres@", "reader_carol@"))
+    with database_role(url, "reader_carol", "SELECT") as as_carol:
+        carol = Client(as_carol)
         assert not carol.session.writable
         reason = carol.session.read_only_reason
         assert "«reader_carol» may read this plan but not change it" in reason
@@ -364,13 +357,7 @@ def test_a_database_user_who_may_only_read_is_told_so_and_saves_nothing(url: str
             carol.session.save(carol.document)
         assert str(caught.value) == reason
         assert carol.document.pending_edits  # kept (the window opens such a plan read-only)
-        owner = Client(url)
-        assert owner.session.writable and owner.session.read_only_reason == ""
-        owner.close()
         carol.close()
-    finally:
-        with engine.begin() as c:
-            c.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM reader_carol'))
-            c.execute(text("DROP OWNED BY reader_carol"))
-            c.execute(text("DROP ROLE reader_carol"))
-        engine.dispose()
+    owner = Client(url)
+    assert owner.session.writable and owner.session.read_only_reason == ""
+    owner.close()

@@ -33,7 +33,7 @@ from gtm_planner.ui.screens.targets import TargetsScreen
 from gtm_planner.ui.team import TeamController
 from gtm_planner.ui.workspace import Workspace
 from tests.conftest import running_pg_server
-from tests.pg_server import PgServer
+from tests.pg_server import PgServer, database_role
 from tests.ui.grid.helpers import row_of, shown
 
 EDIT = Qt.ItemDataRole.EditRole
@@ -72,30 +72,11 @@ def shared_url(pg_url: str) -> str:
 
 
 @pytest.fixture
-def reader_url(pg_server: PgServer, shared_url: str) -> str:
+def reader_url(shared_url: str) -> Iterator[str]:
     """The shared plan as a database user who may read it, not change it (a role of the
     test's own on the suite's server: trust authentication, no password)."""
-    import psycopg
-    from psycopg import sql
-
-    database = shared_url.rsplit("/", 1)[1]
-    reader = f"carol_{uuid.uuid4().hex[:8]}"
-    statements = (
-        "CREATE ROLE {role} LOGIN",
-        "GRANT CONNECT ON DATABASE {database} TO {role}",
-        "GRANT USAGE ON SCHEMA public TO {role}",
-        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-    )
-    with psycopg.connect(
-        host="127.0.0.1", port=pg_server.port, user="postgres", dbname=database, autocommit=True
-    ) as connection:
-        for statement in statements:
-            connection.execute(
-                sql.SQL(statement).format(
-                    role=sql.Identifier(reader), database=sql.Identifier(database)
-                )
-            )
-    return shared_url.replace("://postgres@", f"://{reader}@")
+    with database_role(shared_url, f"carol_{uuid.uuid4().hex[:8]}", "SELECT") as url:
+        yield url
 
 
 WorkspaceFactory = Callable[[], Workspace]
