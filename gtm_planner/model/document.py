@@ -105,6 +105,12 @@ def plan_dimensions(plan: Plan) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def _logged(value: object) -> str:
+    """A number as the change log keeps it: exact to 12 digits, never in exponent form (a
+    target of 15000000, not 1.5e+07), and readable back with ``float``."""
+    return format(float(value), ".12g")  # type: ignore[arg-type]
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -234,11 +240,11 @@ class PlanDocument:
         if len(old) <= LOGGED_CELLS_PER_EDIT:
             for cell, before, after in zip(cells, old, values, strict=True):
                 where = cell_label(self.plan, field, tuple(int(i) for i in cell))
-                self._log(scenario.name, where, f"{before:g}", f"{float(after):g}")
+                self._log(scenario.name, where, _logged(before), _logged(after))
         else:
             label = RULE_BY_FIELD[field].label
-            self._log(scenario.name, f"{label}: {len(old)} cells", f"total {old.sum():g}",
-                      f"total {np.sum(values):g}")  # fmt: skip
+            self._log(scenario.name, f"{label}: {len(old)} cells", f"total {_logged(old.sum())}",
+                      f"total {_logged(np.sum(values))}")  # fmt: skip
         axes = self.plan.axis_ids(field)
         keys = np.stack([ids[i] for ids, i in zip(axes, index, strict=True)], axis=1)
         new = np.array(np.broadcast_to(values, old.shape), dtype=np.float64)
@@ -256,7 +262,8 @@ class PlanDocument:
         scenario = self.scenario_by_id(scenario_id)
         old = float(getattr(scenario.inputs, field))
         setattr(scenario.inputs, field, value)
-        self._log(scenario.name, field.replace("_", " ").capitalize(), f"{old:g}", f"{value:g}")
+        what = field.replace("_", " ").capitalize()
+        self._log(scenario.name, what, _logged(old), _logged(value))
         self.pending_edits.append(
             ScalarEdit(scenario_id, field, old, float(value), (self.pending_log[-1],), *self._step)
         )

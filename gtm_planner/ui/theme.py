@@ -16,6 +16,7 @@ MIN_POINT_SIZE = 9
 MAX_POINT_SIZE = 24
 
 INK = "#111827"  # body text: near black
+DISABLED_INK = "#9ca3af"  # what cannot be used now: greyed, as every platform draws it
 MUTED = "#4b5563"  # secondary text, still ≥ 7:1 on white
 ACCENT = "#1d4ed8"
 RULE = "#cbd5e1"
@@ -41,6 +42,7 @@ QMainWindow, QMainWindow > QWidget, QScrollArea#body, QWidget#bodyContents {{
     background: {CANVAS};
 }}
 QWidget {{ font-size: {base}pt; color: {INK}; }}
+QWidget:disabled {{ color: {DISABLED_INK}; }}
 QToolTip {{
     font-size: {scaled(base, 0.9)}pt; color: {INK}; background: #fffbe6;
     border: 1px solid {RULE}; padding: 6px;

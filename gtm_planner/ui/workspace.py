@@ -21,7 +21,7 @@ from gtm_planner.model.persistence import (
     read_plan_unchanged,
 )
 from gtm_planner.model.persistence import recovery as recoveries
-from gtm_planner.model.persistence.errors import display_name
+from gtm_planner.model.persistence.errors import display_name, display_url
 from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
 from gtm_planner.model.persistence.recovery import Recovery
 from gtm_planner.model.persistence.repository import (
@@ -292,7 +292,7 @@ class Workspace(QObject):
             return None
         if not is_database_url(url):
             tell(parent, Icon.Warning, "Open shared plan",
-                 f"{display_name(url)} is not a database URL; give one such as "
+                 f"{display_url(url)} is not a database URL; give one such as "
                  "postgresql+psycopg://USER@HOST:PORT/DATABASE.")  # fmt: skip
             return None
         opened = self.open_database(url, parent)

@@ -43,3 +43,11 @@ def display_name(location: str | Path) -> str:
             rest = rest.rsplit("@", 1)[1]
         return f"«{scheme}://{rest}»"
     return f"«{Path(text).name}»"
+
+
+def display_url(text: str) -> str:
+    """What the user gave as a database URL, for a message: a URL without its credentials and
+    query, or, for text that is no URL at all, that text (past any ``user:password@``)."""
+    if "://" in text:
+        return display_name(text)
+    return f"«{text.rsplit('@', 1)[-1].split('?', 1)[0]}»"

@@ -48,7 +48,12 @@ from gtm_planner.model.document import (
 )
 from gtm_planner.model.entities import ChangeLogEntry, Plan
 from gtm_planner.model.persistence import schema
-from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem, display_name
+from gtm_planner.model.persistence.errors import (
+    PlanFileError,
+    PlanFileProblem,
+    display_name,
+    display_url,
+)
 from gtm_planner.model.persistence.reader import read_plan
 from gtm_planner.model.persistence.repository import (
     PlanRepository,
@@ -145,7 +150,7 @@ class TeamSession:
     def __init__(self, url: str) -> None:
         if not is_database_url(url):
             raise PlanFileError(
-                f"{display_name(url)} is not a database URL; team mode needs "
+                f"{display_url(url)} is not a database URL; team mode needs "
                 "postgresql+psycopg://USER@HOST:PORT/DATABASE.",
                 PlanFileProblem.UNREACHABLE,
             )

@@ -140,8 +140,8 @@ def step_refusal(conflict: Conflict, step: list[PendingEdit]) -> Refusal:
     else:
         what = f"«{step[0].step_label}»" if step[0].step_label else "edit"
         message = (
-            f"{conflict.reason}; so your {what} ({len(kept)} values) was not saved: the "
-            "values are kept for you to re-apply."
+            f"{conflict.reason}; so your {what} was not saved: its {len(kept)} values are kept "
+            "for you to re-apply."
         )
     return Refusal(message, kept)
 

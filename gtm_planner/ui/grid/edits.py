@@ -79,7 +79,9 @@ def plan_paste(model: GridModel, top: int, left: int, cells: list[list[str]]) ->
         for j, text in enumerate(line):
             row, column = top + i, left + j
             if not model.is_editable(row, column):
-                plan.problems.append(f"{model.location(row, column)} is calculated, not typed in")
+                reason = model.not_editable_reason(row, column)
+                if reason not in plan.problems:  # a read-only plan: said once, not per cell
+                    plan.problems.append(reason)
                 continue
             try:
                 plan.edits.append((row, column, model.parse(row, column, text)))

@@ -267,6 +267,12 @@ class GridModel(QAbstractTableModel):
         field, cells = self.cells(row, column)
         return cell_label(self._document.plan, field, tuple(int(i) for i in cells[0]))
 
+    def not_editable_reason(self, row: int, column: int) -> str:
+        """Why a cell cannot be typed into, in the user's words (no full stop)."""
+        if self._document.read_only:
+            return "This plan is open read-only: nothing in it can be changed here"
+        return f"{self.location(row, column)} is calculated, not typed in"
+
     def location(self, row: int, column: int) -> str:
         """Where a cell is on screen: "Row 'EMEA', column 'Win rate'"."""
         row_title, column_title = self._spec.rows[row].title, self._spec.columns[column].title
@@ -306,7 +312,7 @@ class GridModel(QAbstractTableModel):
             return False
         row, column = index.row(), index.column()
         if not self.is_editable(row, column):
-            self.message.emit(f"{self.location(row, column)} is calculated, not typed in.")
+            self.message.emit(f"{self.not_editable_reason(row, column)}.")
             return False
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         text = plain_number(float(value)) if numeric else str(value)

@@ -270,8 +270,8 @@ class PlanGrid(QTableView):
             self._move_current(-1 if up else 1)
         elif self._typed_into_calculated_cell(event):
             current = self.currentIndex()
-            location = self._model.location(current.row(), current.column())
-            self.message.emit(f"{location} is calculated, not typed in.")
+            reason = self._model.not_editable_reason(current.row(), current.column())
+            self.message.emit(f"{reason}.")
         else:
             super().keyPressEvent(event)
             return

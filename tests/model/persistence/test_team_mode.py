@@ -158,7 +158,8 @@ def test_a_stale_paste_is_refused_whole_and_a_later_edit_still_lands(
     b.set("win_rate", (2, 1), 0.19)
     result = b.session.save(b.document)
     assert result.saved == 1 and len(result.refused) == 1
-    assert "so your «Paste 3 cells» (3 values) was not saved" in result.refused[0].message
+    message = result.refused[0].message
+    assert "so your «Paste 3 cells» was not saved: its 3 values are kept" in message
     # The paste is undone whole: the stored values everywhere, a's 999 included.
     np.testing.assert_array_equal(
         b.plan.scenarios[0].inputs.budget[2, 0, 4:7], [before[0], 999.0, before[2]]
@@ -318,7 +319,7 @@ def test_a_step_of_several_edits_is_refused_whole_and_says_so(
     result = b.session.save(b.document)
     assert result.saved == 1 and len(result.refused) == 1
     refusal = result.refused[0]
-    assert "so your «Import from Excel (3 changes)» (3 values) was not saved" in refusal.message
+    assert "so your «Import from Excel (3 changes)» was not saved: its 3 values" in refusal.message
     assert "222,222" in refusal.message and len(refusal.kept) == 3
     assert (b.value("annual_target", (1, 0)), b.value("budget", (4, 2, 0))) == before
     assert b.value("budget", (4, 2, 1)) == 222_222.0
@@ -361,3 +362,14 @@ def test_a_database_user_who_may_only_read_is_told_so_and_saves_nothing(url: str
     owner = Client(url)
     assert owner.session.writable and owner.session.read_only_reason == ""
     owner.close()
+
+
+def test_text_that_is_no_url_is_named_as_typed_without_credentials() -> None:
+    for typed, shown in (
+        ("127.0.0.1:5432/plan", "«127.0.0.1:5432/plan»"),
+        ("anna:s3cretpw@db.example.com/plan", "«db.example.com/plan»"),
+    ):
+        with pytest.raises(PlanFileError) as caught:
+            TeamSession.open(typed)
+        assert str(caught.value).startswith(f"{shown} is not a database URL")
+        assert "s3cretpw" not in str(caught.value)

@@ -13,6 +13,7 @@ from gtm_planner.model.commands import Command, SetValues
 from gtm_planner.model.demo import build_demo_plan
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.ui.grid import GridModel, GridSpec, PlanGrid
+from gtm_planner.ui.grid.edits import plan_paste
 from gtm_planner.ui.grid.model import EDIT_TEXT_ROLE, READ_ONLY_FILL
 from gtm_planner.ui.screens.budget import budget_spec
 from gtm_planner.ui.screens.capacity import capacity_spec, hires_spec, team_spec
@@ -232,9 +233,19 @@ def test_a_read_only_plan_shows_every_cell_but_edits_none(qtbot: QtBot) -> None:
     model = GridModel(document, undo, budget_spec)
     index = model.index(row_of(model, "Paid digital · EMEA"), 0)
     assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
-    with qtbot.waitSignal(model.message):
+    with qtbot.waitSignal(model.message) as said:
         assert not model.setData(index, "1000", EDIT)
+    assert said.args == ["This plan is open read-only: nothing in it can be changed here."]
     assert undo.stack.count() == 0
+
+
+def test_a_paste_into_a_read_only_plan_says_so_once(qtbot: QtBot) -> None:
+    document = PlanDocument(build_demo_plan(), read_only=True)
+    model = GridModel(document, UndoController(document), budget_spec)
+    top = row_of(model, "Paid digital · EMEA")
+    plan = plan_paste(model, top, 0, [["1", "2", "3"], ["4", "5", "6"]])
+    assert plan.problems == ["This plan is open read-only: nothing in it can be changed here"]
+    assert plan.edits == []
 
 
 def test_the_large_budget_grid_evaluates_only_what_is_painted(
