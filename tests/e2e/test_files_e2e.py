@@ -187,7 +187,7 @@ def test_an_edit_saved_and_quit_is_there_when_the_plan_is_reopened(tmp_path: Pat
     assert not _only(second, "state")["modified"]
     newest = _only(second, "change_log")["rows"][0]
     assert "Bookings target" in newest[3] and not newest[0].endswith("(unsaved)")
-    assert newest[4].endswith("→ 7.65432e+06")
+    assert newest[4].endswith("→ 7654321")  # as typed: no exponent, no rounding
     assert _target(plan) == 7654321.0  # read back without the app
     settings = (tmp_path / "config" / "GTM Planner" / "GTM Planner.conf").read_text()
     assert str(plan) in settings  # in Open Recent
