@@ -281,7 +281,7 @@ class TeamController(PlanWindowController):
     def _synced(self, result: SyncResult, base: int) -> None:
         """After a save or refresh that reached the database: show what it did."""
         steps, self._steps = self._steps, 0
-        had_problem, was_offline = bool(self.problem), self.offline
+        had_problem, was_offline, was_stalled = bool(self.problem), self.offline, self.stalled
         self.offline = self.stalled = False
         self.problem = ""
         self.retry_timer.stop()
@@ -294,9 +294,11 @@ class TeamController(PlanWindowController):
         if result.refused:
             self._show_refusals(result.refused, history_cleared=steps > 1 and not result.reloaded)
         if had_problem and result.saved:
-            self.notices.saved(result.saved, after_outage=was_offline)
+            self.notices.saved(result.saved, after_outage=was_offline, stalled=was_stalled)
         elif had_problem:
             self.notices.connection.dismiss()
+        if result.saved:
+            self.window.statusBar().clearMessage()  # what others did before is old news now
         if result.remote_cells:
             self._status(self._remote_text(result))
         self._discard_safety_copy()

@@ -115,10 +115,11 @@ class TeamNotices(QWidget):
         text = f"{why} {edits_text(waiting)} {are(waiting)} waiting."
         self.connection.show_notice(Tone.PROBLEM, text, actions, tip=why)
 
-    def saved(self, count: int, *, after_outage: bool) -> None:
+    def saved(self, count: int, *, after_outage: bool, stalled: bool = False) -> None:
         """The edits that waited are in the database now (the notice goes by itself)."""
+        state = "was not answering" if stalled else "was unreachable"
         text = (
-            f"Saved {edits_text(count)} made while {self.label} was unreachable."
+            f"Saved {edits_text(count)} made while {self.label} {state}."
             if after_outage
             else f"Saved {edits_text(count)} that were waiting."
         )

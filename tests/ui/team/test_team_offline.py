@@ -299,7 +299,8 @@ def test_a_paused_server_never_freezes_the_window_and_the_edit_is_saved_when_it_
     own_server.unpause()
     qtbot.waitUntil(lambda: not window.document.pending_edits, timeout=10_000)
     assert stored_target(own_url, "APAC") == 9_000_000
-    assert window.notices.connection.text() == f"Saved 1 edit made while {label} was unreachable."
+    saved = f"Saved 1 edit made while {label} was not answering."
+    assert window.notices.connection.text() == saved
     assert not window.offline and not window.retry_timer.isActive()
     assert not main_window(window).isWindowModified()
 

@@ -113,8 +113,10 @@ def test_a_stale_edit_is_refused_with_a_notice_naming_the_change_and_reapply_sav
     assert shown_target(ben, "EMEA") == "$13,000,000"
     assert ben.notices.conflict.text() == ""
     assert ben.undo.stack.canUndo()  # re-applying is an undoable step of its own
+    assert main_window(ben).statusBar().currentMessage() == ""  # no stale "updated by anna"
     poll_now(anna)
     assert shown_target(anna, "EMEA") == "$13,000,000"
+    assert "updated from" in main_window(anna).statusBar().currentMessage()
 
 
 def test_dismissing_a_refusal_keeps_the_other_users_value(
