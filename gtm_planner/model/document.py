@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,14 @@ from gtm_planner.model.entities import (
     ScenarioInputs,
 )
 from gtm_planner.model.events import Event
+from gtm_planner.model.pending import (
+    CellEdit,
+    PendingEdit,
+    RecordEdit,
+    ScalarEdit,
+    logged_number,
+    plan_dimensions,
+)
 from gtm_planner.model.validation import RULE_BY_FIELD, cell_label
 
 Array = np.ndarray
@@ -49,66 +56,6 @@ class RecordKind(StrEnum):
     DEFINITION = "definition"
     SNAPSHOT = "snapshot"
     SETTINGS = "settings"
-
-
-@dataclass(frozen=True, eq=False)
-class CellEdit:
-    """Cells of one input array set by one mutation, as team mode saves them.
-
-    ``keys`` (N, ndim) holds each cell's stable keys (``Plan.axis_ids``) as they were when
-    the edit was made, so the edit still names the same cells after regions move.
-    """
-
-    scenario_id: int
-    field: str
-    keys: Array
-    old: Array
-    new: Array
-    log: tuple[ChangeLogEntry, ...]
-    step: int = 0  # the undo step it belongs to (see ``PlanDocument.begin_step``)
-    step_label: str = ""
-
-
-@dataclass(frozen=True, eq=False)
-class ScalarEdit:
-    scenario_id: int
-    field: str
-    old: float
-    new: float
-    log: tuple[ChangeLogEntry, ...]
-    step: int = 0
-    step_label: str = ""
-
-
-@dataclass(frozen=True, eq=False)
-class RecordEdit:
-    """Any other change (records, regions, lines, scenarios, settings): saved whole."""
-
-    what: str
-    log: tuple[ChangeLogEntry, ...]
-    step: int = 0
-    step_label: str = ""
-
-
-PendingEdit = CellEdit | ScalarEdit | RecordEdit
-
-
-def plan_dimensions(plan: Plan) -> tuple[object, ...]:
-    """What the shape and meaning of a scenario's arrays depend on."""
-    settings = plan.settings
-    return (
-        [r.id for r in plan.regions],
-        [s.id for s in plan.sources],
-        [b.id for b in plan.budget_lines],
-        (settings.start_year, settings.start_month, settings.horizon_months,
-         settings.fiscal_year_start_month),
-    )  # fmt: skip
-
-
-def _logged(value: object) -> str:
-    """A number as the change log keeps it: exact to 12 digits, never in exponent form (a
-    target of 15000000, not 1.5e+07), and readable back with ``float``."""
-    return format(float(value), ".12g")  # type: ignore[arg-type]
 
 
 def current_user() -> str:
@@ -240,11 +187,12 @@ class PlanDocument:
         if len(old) <= LOGGED_CELLS_PER_EDIT:
             for cell, before, after in zip(cells, old, values, strict=True):
                 where = cell_label(self.plan, field, tuple(int(i) for i in cell))
-                self._log(scenario.name, where, _logged(before), _logged(after))
+                self._log(scenario.name, where, logged_number(before), logged_number(after))
         else:
             label = RULE_BY_FIELD[field].label
-            self._log(scenario.name, f"{label}: {len(old)} cells", f"total {_logged(old.sum())}",
-                      f"total {_logged(np.sum(values))}")  # fmt: skip
+            before, after = logged_number(old.sum()), logged_number(np.sum(values))
+            self._log(scenario.name, f"{label}: {len(old)} cells", f"total {before}",
+                      f"total {after}")  # fmt: skip
         axes = self.plan.axis_ids(field)
         keys = np.stack([ids[i] for ids, i in zip(axes, index, strict=True)], axis=1)
         new = np.array(np.broadcast_to(values, old.shape), dtype=np.float64)
@@ -263,7 +211,7 @@ class PlanDocument:
         old = float(getattr(scenario.inputs, field))
         setattr(scenario.inputs, field, value)
         what = field.replace("_", " ").capitalize()
-        self._log(scenario.name, what, _logged(old), _logged(value))
+        self._log(scenario.name, what, logged_number(old), logged_number(value))
         self.pending_edits.append(
             ScalarEdit(scenario_id, field, old, float(value), (self.pending_log[-1],), *self._step)
         )

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gtm_planner.model.document import PlanDocument, plan_dimensions
+from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.engine import compute_kpis, compute_scenario
 from gtm_planner.model.formatting import money, money_short
+from gtm_planner.model.pending import plan_dimensions
 from gtm_planner.model.snapshots import unique_name
 from gtm_planner.model.solve.common import SpendBlock, period_months
 from gtm_planner.model.whatif import Overlay, SpendMove, WhatIf, WhatIfError

@@ -39,14 +39,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from gtm_planner.model.document import (
-    CellEdit,
-    PendingEdit,
-    PlanDocument,
-    RecordEdit,
-    ScalarEdit,
-)
+from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.entities import ChangeLogEntry, Plan
+from gtm_planner.model.pending import CellEdit, PendingEdit, RecordEdit, ScalarEdit
 from gtm_planner.model.persistence import schema
 from gtm_planner.model.persistence.errors import (
     PlanFileError,

@@ -14,14 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gtm_planner.model.commands import Command, Macro, SetScalar, SetValues
-from gtm_planner.model.document import (
-    CellEdit,
-    PendingEdit,
-    PlanDocument,
-    RecordEdit,
-    ScalarEdit,
-)
+from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.entities import ChangeLogEntry, Plan
+from gtm_planner.model.pending import CellEdit, PendingEdit, RecordEdit, ScalarEdit
 from gtm_planner.model.persistence import schema
 from gtm_planner.model.persistence.team_rows import (
     COLUMN_BY_FIELD,

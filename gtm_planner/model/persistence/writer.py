@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
-from gtm_planner.model.document import plan_dimensions
 from gtm_planner.model.entities import ChangeLogEntry, Plan, Scenario
+from gtm_planner.model.pending import plan_dimensions
 from gtm_planner.model.persistence import codec, schema
 from gtm_planner.model.persistence.bulk import Columns, bulk_insert
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
