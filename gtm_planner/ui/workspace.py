@@ -24,12 +24,8 @@ from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.model.persistence.errors import display_name, display_url
 from gtm_planner.model.persistence.lock import Lock, LockHeld, acquire
 from gtm_planner.model.persistence.recovery import Recovery
-from gtm_planner.model.persistence.repository import (
-    is_database_url,
-    with_driver,
-    without_password,
-)
 from gtm_planner.model.persistence.team import TeamSession
+from gtm_planner.model.persistence.urls import is_database_url, with_driver, without_password
 from gtm_planner.ui.files import (
     MAX_RECENT,
     PLAN_FILTER,

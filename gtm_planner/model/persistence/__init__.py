@@ -7,11 +7,11 @@ from gtm_planner.model.persistence.repository import (
     PlanRepository,
     check_plan_file,
     create_plan_file,
-    is_database_url,
     load_plan,
     save_plan,
     save_plan_as,
 )
+from gtm_planner.model.persistence.urls import is_database_url
 
 __all__ = [
     "SCHEMA_VERSION",

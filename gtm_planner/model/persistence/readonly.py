@@ -12,7 +12,8 @@ from pathlib import Path
 
 from gtm_planner.model.entities import Plan
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem
-from gtm_planner.model.persistence.repository import PlanRepository, Target, is_database_url
+from gtm_planner.model.persistence.repository import PlanRepository
+from gtm_planner.model.persistence.urls import Target, is_database_url
 
 
 def read_plan_unchanged(target: Target) -> Plan:

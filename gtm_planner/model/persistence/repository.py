@@ -18,18 +18,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, create_engine, delete, insert, inspect, select
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from gtm_planner.model.entities import Plan
 from gtm_planner.model.persistence import migrations, schema, sqlite_adapter
 from gtm_planner.model.persistence.errors import PlanFileError, PlanFileProblem, display_name
 from gtm_planner.model.persistence.reader import read_plan
+from gtm_planner.model.persistence.urls import (
+    Target,
+    one_line,
+    parse_target,
+    reach,
+    server_engine,
+)
 from gtm_planner.model.persistence.writer import validate_for_save, write_plan
 
-Target = str | os.PathLike[str]
+__all__ = ["PlanRepository", "Target"]
 
 
 class PlanRepository:
@@ -52,16 +57,16 @@ class PlanRepository:
         plan); for saving into a file that was checked when it was opened. ``upgrade=False``
         refuses an older schema (OLDER_SCHEMA) instead of upgrading it.
         """
-        path, url = _parse(target)
+        path, url = parse_target(target)
         if path is not None:
             sqlite_adapter.sniff_header(path)
             sqlite_adapter.check_file_size(path)
             repository = cls(sqlite_adapter.create_sqlite_engine(path), display_name(path), path)
         else:
-            repository = cls(_server_engine(url), display_name(url), None)
+            repository = cls(server_engine(url), display_name(url), None)
         try:
             if path is None:
-                _reach(repository._engine, repository.label)
+                reach(repository._engine, repository.label)
             repository._verify_and_upgrade(integrity_check, upgrade)
         except BaseException:
             repository.close()
@@ -75,13 +80,13 @@ class PlanRepository:
         A database that already holds a plan is refused (EXISTS) unless ``replace``; then its
         plan's tables are dropped and written anew in the same transaction.
         """
-        path, url = _parse(target)
+        path, url = parse_target(target)
         label = display_name(path if path is not None else url)
         validate_for_save(plan, label)
         if path is None:
-            engine = _server_engine(url)
+            engine = server_engine(url)
             try:
-                _reach(engine, label)
+                reach(engine, label)
                 with (
                     _database_errors(label, PlanFileProblem.SAVE_FAILED, new_file=True),
                     engine.begin() as c,
@@ -257,7 +262,7 @@ def save_plan_as(target: Target, plan: Plan) -> None:
 def create_plan_file(target: Target, plan: Plan, *, replace: bool = False) -> None:
     """Write ``plan`` as a new plan file or into a database; an existing file (or a database
     that already holds a plan) is replaced only if ``replace``; otherwise EXISTS."""
-    path, _ = _parse(target)
+    path, _ = parse_target(target)
     if not replace and path is not None and path.exists():
         raise PlanFileError(
             f"{display_name(path)} already exists; choose another name or replace it.",
@@ -275,7 +280,7 @@ def check_plan_file(target: Target) -> list[str]:
         with PlanRepository.open(target, upgrade=False) as repository:
             return repository.check()
     except PlanFileError as err:
-        path, _ = _parse(target)
+        path, _ = parse_target(target)
         if err.problem is not PlanFileProblem.OLDER_SCHEMA or path is None:
             return [str(err)]
     with tempfile.TemporaryDirectory() as folder:
@@ -286,106 +291,6 @@ def check_plan_file(target: Target) -> list[str]:
                 return repository.check()
         except PlanFileError as err:
             return [str(err)]
-
-
-def _parse(target: Target) -> tuple[Path | None, str]:
-    """A file path (for SQLite) or a database URL."""
-    text = os.fspath(target)
-    if isinstance(target, str) and "://" in text:
-        try:
-            url = make_url(text)
-        except (ArgumentError, ValueError):  # a port that is not a number, an unclosed [::1 …
-            raise PlanFileError(
-                f"{display_name(text)} is not a database URL; give one such as "
-                "postgresql+psycopg://USER@HOST:PORT/DATABASE.",
-                PlanFileProblem.UNREACHABLE,
-            ) from None
-        if url.get_backend_name() == "sqlite":
-            return Path(url.database or ""), text
-        return None, with_driver(text)
-    return Path(text), text
-
-
-def with_driver(url: str) -> str:
-    """``postgres://`` and ``postgresql://`` (how PostgreSQL's own tools spell a URL) with the
-    driver GTM Planner ships, psycopg: ``postgresql+psycopg://``."""
-    scheme, separator, rest = url.partition("://")
-    if scheme.lower() in ("postgres", "postgresql"):
-        return f"postgresql+psycopg{separator}{rest}"
-    return url
-
-
-def without_password(url: str) -> str:
-    """The database URL with any password taken out (of the user part and of the query), to
-    be remembered; a URL that does not parse comes back as it was said in messages."""
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        return display_name(url).strip("«»")
-    kept = URL.create(
-        parsed.drivername,
-        username=parsed.username,
-        host=parsed.host,
-        port=parsed.port,
-        database=parsed.database,
-        query={k: v for k, v in parsed.query.items() if k.lower() != "password"},
-    )
-    return kept.render_as_string(hide_password=False)
-
-
-def is_database_url(target: Target) -> bool:
-    """Whether ``target`` names a database server (a URL other than ``sqlite://``)."""
-    return _parse(target)[0] is None
-
-
-def _server_engine(url: str) -> Engine:
-    """An engine on a database server: no pooling, nothing stays open between calls."""
-    try:
-        return create_engine(url, poolclass=NullPool)
-    except (ArgumentError, ImportError, ValueError):
-        raise PlanFileError(
-            f"{display_name(url)} is not a database URL GTM Planner can use; give "
-            "postgresql+psycopg://USER@HOST:PORT/DATABASE (PostgreSQL, through psycopg).",
-            PlanFileProblem.UNREACHABLE,
-        ) from None
-
-
-def _one_line(text: str) -> str:
-    """A driver's message on one line (libpq's span several lines, some without a full stop)."""
-    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    return " ".join(
-        line if i == len(lines) - 1 or line[-1] in ".:;!?" else f"{line}."
-        for i, line in enumerate(lines)
-    )
-
-
-def _advice(cause: str) -> str:
-    """What to do about a failed connection, from the driver's reason."""
-    lowered = cause.lower()
-    if "password" in lowered:
-        return (
-            "Check the password PostgreSQL is given: in ~/.pgpass or the PGPASSWORD variable "
-            "(never in the URL)."
-        )
-    if "permission denied" in lowered:
-        return "Ask the database's owner to let your database user connect to it."
-    return (
-        "Check that the database server is running and that the URL names an existing "
-        "database you may use."
-    )
-
-
-def _reach(engine: Engine, label: str) -> None:
-    """Connect once, so that a server that is down or a wrong database is said as such."""
-    try:
-        with engine.connect():
-            pass
-    except DBAPIError as err:
-        cause = _one_line(str(err.orig) if err.orig is not None else str(err)).rstrip(".")
-        raise PlanFileError(
-            f"{label} cannot be reached ({cause}). {_advice(cause)}",
-            PlanFileProblem.UNREACHABLE,
-        ) from None
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -485,7 +390,7 @@ def _database_errors(
     try:
         yield
     except DBAPIError as err:
-        cause = _one_line(str(err.orig) if err.orig is not None else str(err))
+        cause = one_line(str(err.orig) if err.orig is not None else str(err))
         if err.connection_invalidated:
             kept = " Nothing was saved." if problem is PlanFileProblem.SAVE_FAILED else ""
             message = f"{label}: the connection to the database was lost ({cause}).{kept}"

@@ -50,11 +50,7 @@ from gtm_planner.model.persistence.errors import (
     display_url,
 )
 from gtm_planner.model.persistence.reader import read_plan
-from gtm_planner.model.persistence.repository import (
-    PlanRepository,
-    is_database_url,
-    with_driver,
-)
+from gtm_planner.model.persistence.repository import PlanRepository
 from gtm_planner.model.persistence.team_refusals import (
     Conflict,
     KeptCell,
@@ -91,6 +87,7 @@ from gtm_planner.model.persistence.team_rows import (
     storable,
     write_cells,
 )
+from gtm_planner.model.persistence.urls import is_database_url, with_driver
 from gtm_planner.model.persistence.writer import validate_for_save, write_plan
 
 __all__ = ["KeptCell", "Refusal", "SyncResult", "TeamSession", "reapply_command"]
