@@ -51,6 +51,7 @@ class SafetyCopy(QObject):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="safety-copy")
         self._writing: Future[Recovery] | None = None
         self._due: PlanDocument | None = None  # written next, once the running write is done
+        self._held = 0  # how many changes the copy holds (edits and log lines)
         self._written.connect(self._on_written)
 
     @classmethod
@@ -60,6 +61,17 @@ class SafetyCopy(QObject):
         name = safety_copy_name(label, dt.datetime.now())
         target = (folder or recoveries.recovery_folder()).parent / SAFETY_FOLDER / name
         return cls(target, folder)
+
+    def keep_changes(self, document: PlanDocument) -> None:
+        """Keep the document's unsaved changes on disk: a new copy when there are more than
+        the copy holds (a retry that failed again writes nothing), none left when there are
+        none."""
+        changes = len(document.pending_edits) + len(document.pending_log)
+        if changes == 0:
+            self.discard()
+        elif changes != self._held:
+            self._held = changes
+            self.keep(document)
 
     def keep(self, document: PlanDocument) -> None:
         """Write the document's plan as it is now (after the write in progress, if any)."""
@@ -106,6 +118,7 @@ class SafetyCopy(QObject):
         """The edits reached the database, or were given up: no copy is left."""
         writing, self._writing = self._writing, None
         self._due = None
+        self._held = 0
         if writing is not None:
             with contextlib.suppress(Exception):
                 writing.result()

@@ -40,25 +40,23 @@ after the connect timeout (``team.CONNECT_TIMEOUT_SECONDS``).
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 from shiboken6 import Shiboken
 
-from gtm_planner.model.commands import Command, Macro
 from gtm_planner.model.document import PlanDocument, current_user
-from gtm_planner.model.persistence import PlanFileError, PlanFileProblem, save_plan_as
-from gtm_planner.model.persistence import recovery as recoveries
+from gtm_planner.model.persistence import PlanFileError, PlanFileProblem
 from gtm_planner.model.persistence.recovery import Recovery
-from gtm_planner.model.persistence.team import Refusal, SyncResult, TeamSession, reapply_command
-from gtm_planner.ui.files import PLAN_FILTER, PLAN_SUFFIX, _absolute, _with_suffix
+from gtm_planner.model.persistence.team import Refusal, SyncResult, TeamSession, reapply_all
+from gtm_planner.ui.files import _absolute
 from gtm_planner.ui.notices import Action
+from gtm_planner.ui.plan_copy import choose_copy_path, write_copy
 from gtm_planner.ui.plan_window import APP_NAME, PlanWindowController
-from gtm_planner.ui.questions import Icon, ask, busy, tell
+from gtm_planner.ui.questions import Icon, ask, busy
 from gtm_planner.ui.safety_copy import SafetyCopy
 from gtm_planner.ui.team_notices import TeamNotices, are, edits_text, person
 from gtm_planner.ui.team_probe import STALL_MS, Probe
@@ -109,7 +107,6 @@ class TeamController(PlanWindowController):
         self.retry_ms = RETRY_FIRST_MS  # the wait before the next try while offline
         self.refusals: list[Refusal] = []  # refused values the user may re-apply
         self.safety_copy: SafetyCopy | None = None  # of the edits waiting, made when needed
-        self._copied = 0  # how many changes it holds
         self._index = undo.stack.index()
         self._steps = 0  # undo-stack moves since the last save
         self._direction = 0  # of the last move: +1 done or redone, -1 undone
@@ -378,15 +375,10 @@ class TeamController(PlanWindowController):
         """Set the refused values again, as one undoable step (saved like any edit)."""
         refusals, self.refusals = self.refusals, []
         self.notices.conflict.dismiss()
-        parts: list[Command] = []
-        for refusal in refusals:
-            command = reapply_command(self.document.plan, refusal)
-            if command is not None:
-                parts.append(command)
-        if not parts:
+        again = reapply_all(self.document.plan, refusals)
+        if again is None:
             self._status("Nothing to re-apply: those cells are no longer in the plan.")
             return
-        again = parts[0] if len(parts) == 1 else Macro("Re-apply your values", tuple(parts))
         self.undo.push(again)
 
     def dismiss_refusals(self) -> None:
@@ -406,60 +398,32 @@ class TeamController(PlanWindowController):
     def _keep_safety_copy(self) -> None:
         """Keep the plan with the edits waiting on disk: a crash now cannot lose them (the
         next start offers the copy, to be saved as a file of its own)."""
-        if not self._has_unsaved():
-            self._discard_safety_copy()
-            return
-        changes = len(self.document.pending_edits) + len(self.document.pending_log)
-        if self.safety_copy is not None and self._copied == changes:
-            return  # the copy holds them already (a retry that failed again)
-        self._copied = changes
         if self.safety_copy is None:
+            if not self._has_unsaved():
+                return
             self.safety_copy = SafetyCopy.of_database(self.label, self.workspace.recovery_folder)
             self.safety_copy.setParent(self)
             self.safety_copy.failed.connect(
                 lambda why: self._status(f"Could not keep a safety copy of the edits: {why}")
             )
-        self.safety_copy.keep(self.document)
+        self.safety_copy.keep_changes(self.document)
 
     def _discard_safety_copy(self) -> None:
-        self._copied = 0
         if self.safety_copy is not None:
             self.safety_copy.discard()
 
     def choose_copy_path(self) -> Path | None:
-        name = re.sub(r'[\\/:*?"<>|]+', "_", self.document.plan.settings.name) or "GTM plan"
-        start = self.workspace.default_folder() / f"{name}{PLAN_SUFFIX}"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self.window, "Save a copy as file", str(start), PLAN_FILTER
-        )
-        return _with_suffix(chosen) if chosen else None
+        return choose_copy_path(self.workspace, self.window, self.document.plan.settings.name)
 
     def save_copy(self, path: Path | None = None) -> bool:
         """Write the plan as this window has it (edits waiting included) to a plan file; the
         window stays on the database. False when no copy was written."""
         if path is None:
             path = self.choose_copy_path()
-            if path is None:
-                return False
-        path = _absolute(path)
-        title = "Cannot save a copy"
-        if self.workspace.controller_for(path) is not None:
-            tell(self.window, Icon.Warning, title, f"«{path.name}» is open in another window.")
+        if path is None or not write_copy(self.workspace, self.window, self.document, path):
             return False
-        lock = self.workspace.lock_for_writing(path, self.window, title)
-        if lock is None:
-            return False
-        try:
-            with busy():
-                save_plan_as(path, recoveries.plan_with_pending_log(self.document))
-        except PlanFileError as err:
-            tell(self.window, Icon.Critical, title, str(err))
-            return False
-        finally:
-            lock.release()
-        self.workspace.remember_recent(path)
         waiting = f", with {edits_text(self.waiting)} not yet saved," if self.waiting else ""
-        self._status(f"Saved a copy of the plan{waiting} to {path}")
+        self._status(f"Saved a copy of the plan{waiting} to {_absolute(path)}")
         return True
 
     # --- closing ------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from gtm_planner.model.persistence.team_refusals import (
     kept_cells,
     note_stored,
     person_text,
+    reapply_all,
     reapply_command,
     scenario_name,
     step_refusal,
@@ -90,7 +91,14 @@ from gtm_planner.model.persistence.team_rows import (
 from gtm_planner.model.persistence.urls import is_database_url, with_driver
 from gtm_planner.model.persistence.writer import validate_for_save, write_plan
 
-__all__ = ["KeptCell", "Refusal", "SyncResult", "TeamSession", "reapply_command"]
+__all__ = [
+    "KeptCell",
+    "Refusal",
+    "SyncResult",
+    "TeamSession",
+    "reapply_all",
+    "reapply_command",
+]
 
 CONNECT_TIMEOUT_SECONDS = 5
 LOCK_TIMEOUT = "15s"  # another client's save holds the revision row at most this long

@@ -258,3 +258,11 @@ def reapply_command(plan: Plan, refusal: Refusal) -> Command | None:
     if len(parts) == 1:
         return parts[0]
     return Macro("Re-apply your values", tuple(parts))
+
+
+def reapply_all(plan: Plan, refusals: Iterable[Refusal]) -> Command | None:
+    """One command that sets every refused value again (None: none of their cells are left)."""
+    parts = [c for r in refusals if (c := reapply_command(plan, r)) is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Macro("Re-apply your values", tuple(parts))
