@@ -48,17 +48,24 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
 from shiboken6 import Shiboken
 
-from gtm_planner.model.document import PlanDocument, current_user
+from gtm_planner.model.document import current_user
 from gtm_planner.model.persistence import PlanFileError, PlanFileProblem
 from gtm_planner.model.persistence.recovery import Recovery
 from gtm_planner.model.persistence.team import Refusal, SyncResult, TeamSession, reapply_all
 from gtm_planner.ui.files import _absolute
 from gtm_planner.ui.notices import Action
 from gtm_planner.ui.plan_copy import choose_copy_path, write_copy
-from gtm_planner.ui.plan_window import APP_NAME, PlanWindowController
+from gtm_planner.ui.plan_window import PlanWindowController
 from gtm_planner.ui.questions import Icon, ask, busy
 from gtm_planner.ui.safety_copy import SafetyCopy
-from gtm_planner.ui.team_notices import TeamNotices, are, edits_text, person
+from gtm_planner.ui.team_notices import (
+    TeamNotices,
+    are,
+    edits_text,
+    name_shared_actions,
+    person,
+    shared_window_title,
+)
 from gtm_planner.ui.team_probe import STALL_MS, Probe
 from gtm_planner.ui.undo import UndoController
 
@@ -73,17 +80,6 @@ CLOSE_WAIT_MS = 200  # closing waits this long at most for a question out to a d
 
 RETRY, SAVE_COPY, DISCARD, CANCEL = "Retry", "Save a copy as file…", "Discard", "Cancel"
 KEEP_OPEN, CLOSE_WITHOUT = "Keep the window open", "Close without them"
-
-
-def shared_window_title(document: PlanDocument, label: str) -> str:
-    """'«postgresql+psycopg://host:5432/plan» (shared)[*] — Northwind — Baseline — GTM …',
-    '— read-only' when the database user may not change the plan."""
-    name = label.replace("[*]", "[*][*]")
-    parts = [f"{name} (shared)[*]", document.plan.settings.name, document.current_scenario.name]
-    parts.append(APP_NAME)
-    if document.read_only:
-        parts.append("read-only")
-    return " — ".join(parts)
 
 
 class TeamController(PlanWindowController):
@@ -122,25 +118,10 @@ class TeamController(PlanWindowController):
         self.probe.stalled.connect(self._on_probe_stalled)
         undo.stack.indexChanged.connect(self._on_index_changed)
         self._connect_window()
-        self._name_actions()
+        name_shared_actions(self.window, self.label)
         if self.document.read_only:
             self._show_read_only()
         self.poll_timer.start()
-
-    def _name_actions(self) -> None:
-        actions = getattr(self.window, "action_by_id", None)
-        if not isinstance(actions, dict):
-            return
-        save_as = actions.get("save_as")
-        if save_as is not None:
-            save_as.setText("Save a &Copy as File…")
-            save_as.setStatusTip("Write the plan, with any edits not yet saved, to a file")
-            save_as.setToolTip(save_as.statusTip())
-        save = actions.get("save")
-        if save is not None:
-            save.setStatusTip(f"Edits are saved to {self.label} as you make them; this saves "
-                              "any still waiting now")  # fmt: skip
-            save.setToolTip(save.statusTip())
 
     def _show_read_only(self) -> None:
         """The database user may read the plan, not change it: say why, as the window opens."""

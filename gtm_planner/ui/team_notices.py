@@ -14,10 +14,12 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QMainWindow, QToolBar, QVBoxLayout, QWidget
 
+from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.entities import ChangeLogEntry
 from gtm_planner.model.persistence.team import Refusal
 from gtm_planner.ui.change_log_dialog import who_text
 from gtm_planner.ui.notices import Action, NoticeBar, Tone
+from gtm_planner.ui.plan_window import APP_NAME
 
 DONE_NOTICE_MS = 10_000  # "Saved N edits …" goes by itself after this long
 SHOWN_REFUSALS = 3  # the conflict notice says this many refusals, then how many in all
@@ -157,3 +159,31 @@ class TeamNotices(QWidget):
             "reloaded. Undo history was cleared: its steps referred to the plan as it was.",
             [("Dismiss", self.reload.dismiss)],
         )
+
+
+def shared_window_title(document: PlanDocument, label: str) -> str:
+    """'«postgresql+psycopg://host:5432/plan» (shared)[*] — Northwind — Baseline — GTM …',
+    '— read-only' when the database user may not change the plan."""
+    name = label.replace("[*]", "[*][*]")
+    parts = [f"{name} (shared)[*]", document.plan.settings.name, document.current_scenario.name]
+    parts.append(APP_NAME)
+    if document.read_only:
+        parts.append("read-only")
+    return " — ".join(parts)
+
+
+def name_shared_actions(window: QMainWindow, label: str) -> None:
+    """File › Save and Save As say what they do for a plan shared in a database."""
+    actions = getattr(window, "action_by_id", None)
+    if not isinstance(actions, dict):
+        return
+    save_as = actions.get("save_as")
+    if save_as is not None:
+        save_as.setText("Save a &Copy as File…")
+        save_as.setStatusTip("Write the plan, with any edits not yet saved, to a file")
+        save_as.setToolTip(save_as.statusTip())
+    save = actions.get("save")
+    if save is not None:
+        save.setStatusTip(f"Edits are saved to {label} as you make them; this saves any still "
+                          "waiting now")  # fmt: skip
+        save.setToolTip(save.statusTip())
