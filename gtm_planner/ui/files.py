@@ -165,24 +165,11 @@ class FileController(PlanWindowController):
         path = _absolute(path)
         if path == document.path and not document.read_only:
             return self.save()
-        other = self.workspace.controller_for(path)
-        if other is not None and other is not self:
-            tell(
-                self.window,
-                Icon.Warning,
-                "Cannot save the plan",
-                f"«{path.name}» is open in another window; close it first.",
-            )
-            return False
-        lock = self.workspace.lock_for_writing(path, self.window, "Cannot save the plan")
+        plan = recoveries.plan_with_pending_log(document)
+        lock = self.workspace.write_plan_file(
+            path, plan, self.window, "Cannot save the plan", mine=self
+        )
         if lock is None:
-            return False
-        try:
-            with busy():
-                save_plan_as(path, recoveries.plan_with_pending_log(document))
-        except PlanFileError as err:
-            lock.release()
-            tell(self.window, Icon.Critical, "Cannot save the plan", str(err))
             return False
         self._wait_for_autosave()
         self._discard_recovery()

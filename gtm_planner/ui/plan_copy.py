@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gtm_planner.model.document import PlanDocument
-from gtm_planner.model.persistence import PlanFileError, save_plan_as
 from gtm_planner.model.persistence import recovery as recoveries
 from gtm_planner.ui.files import PLAN_FILTER, PLAN_SUFFIX, _absolute, _with_suffix
-from gtm_planner.ui.questions import Icon, busy, tell
 
 if TYPE_CHECKING:
     from gtm_planner.ui.workspace import Workspace
@@ -31,20 +29,10 @@ def write_copy(workspace: Workspace, parent: QWidget, document: PlanDocument, pa
     """Write the document's plan, with its changes not yet saved, to ``path`` (never over a
     plan open in a window or locked by another app); False, having said why, when it cannot."""
     path = _absolute(path)
-    title = "Cannot save a copy"
-    if workspace.controller_for(path) is not None:
-        tell(parent, Icon.Warning, title, f"«{path.name}» is open in another window.")
-        return False
-    lock = workspace.lock_for_writing(path, parent, title)
+    plan = recoveries.plan_with_pending_log(document)
+    lock = workspace.write_plan_file(path, plan, parent, "Cannot save a copy")
     if lock is None:
         return False
-    try:
-        with busy():
-            save_plan_as(path, recoveries.plan_with_pending_log(document))
-    except PlanFileError as err:
-        tell(parent, Icon.Critical, title, str(err))
-        return False
-    finally:
-        lock.release()
+    lock.release()
     workspace.remember_recent(path)
     return True

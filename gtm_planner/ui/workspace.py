@@ -333,25 +333,10 @@ class Workspace(QObject):
                 return
             path = _with_suffix(chosen)
         path = _absolute(path)
-        if self.controller_for(path) is not None:
-            tell(
-                parent,
-                Icon.Warning,
-                "Cannot create the plan",
-                f"«{path.name}» is open in another window; close it first.",
-            )
-            return
-        lock = self.lock_for_writing(path, parent, "Cannot create the plan")
-        if lock is None:
-            return
         plan = blank_plan(path.stem.strip() or "New GTM plan")
-        try:
-            create_plan_file(path, plan, replace=True)
-        except PlanFileError as err:
-            lock.release()
-            tell(parent, Icon.Critical, "Cannot create the plan", str(err))
-            return
-        self.open_document(PlanDocument(plan, path=path), lock)
+        lock = self.write_plan_file(path, plan, parent, "Cannot create the plan")
+        if lock is not None:
+            self.open_document(PlanDocument(plan, path=path), lock)
 
     def open_plan(self, parent: QWidget | None = None, path: Path | None = None) -> None:
         if path is None:
@@ -362,6 +347,35 @@ class Workspace(QObject):
                 return
             path = Path(chosen)
         self.open_path(path, parent)
+
+    def write_plan_file(
+        self,
+        path: Path,
+        plan: Plan,
+        parent: QWidget | None,
+        title: str,
+        *,
+        mine: PlanWindowController | None = None,
+    ) -> Lock | None:
+        """Write ``plan`` as the file ``path`` (whole, replacing any file there), holding the
+        file's lock; None, having said why under ``title``, when it is open in a window other
+        than ``mine``, locked by another app, or cannot be written."""
+        other = self.controller_for(path)
+        if other is not None and other is not mine:
+            tell(parent, Icon.Warning, title,
+                 f"«{path.name}» is open in another window; close it first.")  # fmt: skip
+            return None
+        lock = self.lock_for_writing(path, parent, title)
+        if lock is None:
+            return None
+        try:
+            with busy():
+                create_plan_file(path, plan, replace=True)
+        except PlanFileError as err:
+            lock.release()
+            tell(parent, Icon.Critical, title, str(err))
+            return None
+        return lock
 
     def lock_for_writing(self, path: Path, parent: QWidget | None, title: str) -> Lock | None:
         try:
