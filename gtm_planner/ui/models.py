@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
 
 from gtm_planner.model.document import PlanDocument
 from gtm_planner.model.engine import KPI_BY_KEY, Unit
@@ -27,7 +26,7 @@ from gtm_planner.model.exchange.tables import (
 )
 from gtm_planner.model.formatting import format_value
 from gtm_planner.ui.document_events import subscribe
-from gtm_planner.ui.theme import TOTAL_ROW_COLOR
+from gtm_planner.ui.theme import TOTAL_ROW_COLOR, bold_font
 
 RAW_VALUE_ROLE = int(Qt.ItemDataRole.UserRole)  # the engine's float, unrounded
 KPI_KEY_ROLE = RAW_VALUE_ROLE + 1  # the KPI catalogue key of a KPI row
@@ -190,7 +189,7 @@ class KpiTableModel(_ScenarioTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return KPI_COLUMNS[column].alignment
         if role == Qt.ItemDataRole.FontRole and column == KPI_VALUE_COLUMN:
-            return _bold_font()
+            return bold_font()
         if role == RAW_VALUE_ROLE and column == KPI_VALUE_COLUMN:
             return self.value(key)
         if role == KPI_KEY_ROLE:
@@ -247,7 +246,7 @@ class WaterfallTableModel(_ScenarioTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return spec.alignment
         if role == Qt.ItemDataRole.FontRole and self.is_total_row(row):
-            return _bold_font()
+            return bold_font()
         if role == Qt.ItemDataRole.BackgroundRole and self.is_total_row(row):
             return TOTAL_ROW_COLOR
         if role == RAW_VALUE_ROLE:
@@ -275,7 +274,7 @@ class WaterfallTableModel(_ScenarioTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT
         if role == Qt.ItemDataRole.FontRole and self.is_total_row(section):
-            return _bold_font()
+            return bold_font()
         return None
 
 
@@ -286,10 +285,3 @@ def wrap_header(text: str, max_lines: int = _HEADER_MAX_LINES) -> str:
         if len(lines) <= max_lines:
             return "\n".join(lines)
     return text
-
-
-def _bold_font() -> QFont:
-    """Only the weight is set, so the view's own family and size still apply."""
-    font = QFont()
-    font.setBold(True)
-    return font

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
@@ -106,3 +106,11 @@ QListWidget#navigation::item:selected {{
     background: #dbeafe; color: {INK}; font-weight: 700; border-left: 4px solid {ACCENT};
 }}
 """
+
+
+def bold_font() -> QFont:
+    """A bold font for a model's FontRole: only the weight is set, so the view's own family
+    and size still apply."""
+    font = QFont()
+    font.setBold(True)
+    return font

@@ -29,7 +29,7 @@ from gtm_planner.ui.answer_tables import (
     signed,
     value_text,
 )
-from gtm_planner.ui.theme import INK
+from gtm_planner.ui.theme import INK, bold_font
 
 COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "star")
@@ -105,9 +105,7 @@ class KpiCompareModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and index.column() > 0:
             _item, what = self._columns[index.column() - 1]
             if what != "value" and value is not None and math.isfinite(value) and value != 0:
-                font = QFont()
-                font.setBold(True)
-                return font
+                return bold_font()
         return None
 
     def headerData(

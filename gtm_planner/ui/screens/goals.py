@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from gtm_planner.model.commands import Command, InsertRecord, Macro, RemoveRecord
@@ -51,7 +51,7 @@ from gtm_planner.ui.screens.records import (
     footnote,
     section_title,
 )
-from gtm_planner.ui.theme import MUTED, TOTAL_ROW_COLOR, WARNING_INK
+from gtm_planner.ui.theme import MUTED, TOTAL_ROW_COLOR, WARNING_INK, bold_font
 from gtm_planner.ui.undo import UndoController
 
 MET_INK = "#166534"
@@ -282,9 +282,7 @@ class SlaDriversModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return LEFT if column == 0 else RIGHT
         if role == Qt.ItemDataRole.FontRole and (total or column == self.columnCount() - 1):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == Qt.ItemDataRole.BackgroundRole and total:
             return TOTAL_ROW_COLOR
         if role == Qt.ItemDataRole.ToolTipRole and column >= 3:

@@ -43,7 +43,7 @@ from gtm_planner.model.document import PlanDocument, RecordKind
 from gtm_planner.model.entities import Owner
 from gtm_planner.model.goals import GoalInputError
 from gtm_planner.ui.document_events import subscribe
-from gtm_planner.ui.theme import MUTED, WARNING_INK
+from gtm_planner.ui.theme import MUTED, WARNING_INK, bold_font
 from gtm_planner.ui.undo import UndoController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -213,9 +213,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(record, column)
         if role == Qt.ItemDataRole.FontRole and self.bold(record, column):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
     def headerData(

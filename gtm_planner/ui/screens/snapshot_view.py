@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,7 +32,7 @@ from gtm_planner.model.entities import Scenario, Snapshot
 from gtm_planner.model.formatting import format_value
 from gtm_planner.model.snapshots import input_totals, shape_problems
 from gtm_planner.ui.screens.records import PaddedDelegate
-from gtm_planner.ui.theme import ACCENT
+from gtm_planner.ui.theme import ACCENT, bold_font
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -114,9 +114,7 @@ class FrozenFiguresModel(QAbstractTableModel):
             moved = "\nChanged since the snapshot" if figure.moved else ""
             return f"{figure.label} = {figure.formula}{moved}" if figure.formula else None
         if role == Qt.ItemDataRole.FontRole and column == 1:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
     def headerData(
